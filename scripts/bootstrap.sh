@@ -1,0 +1,32 @@
+# Sourced by scripts/run.sh and scripts/test.sh: make a virtual environment with the platform installed.
+# Usage: source scripts/bootstrap.sh [EXTRAS]   (EXTRAS e.g. "test")
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${WSIS_VENV:-$ROOT/.venv}"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_ready=0
+apt_install() {
+  # Install Debian packages that are missing; `apt-get update` once first, as a fresh machine needs.
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$apt_ready" -eq 0 ]; then as_root apt-get update -qq; apt_ready=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+PYTHON="${WSIS_PYTHON:-$(command -v python3.11 || command -v python3)}"
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+  echo "WSIS Observatory needs Python 3.11 (found $("$PYTHON" --version))" >&2; exit 1
+fi
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV" 2>/dev/null || { apt_install python3-venv; "$PYTHON" -m venv "$VENV"; }
+fi
+extras="${1:-}"
+target="$ROOT"; [ -n "$extras" ] && target="$ROOT[$extras]"
+"$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$target" 2>&1 \
+  | grep -v -e "^WARNING: Location" -e "^\s*$" || true
+"$VENV/bin/python" -c "import wsis" # fail here, clearly, if the install did not work
+export PATH="$VENV/bin:$PATH"

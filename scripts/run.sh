@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# README command 1: install the platform and serve it on http://127.0.0.1:8000 with SQLite.
+# Extra arguments go to `wsis serve` (e.g. --port 8080).
+source "$(dirname "$0")/bootstrap.sh"
+exec wsis serve "$@"

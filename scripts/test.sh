@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# README command 2: install everything the tests need, then run the whole suite twice:
+# once on SQLite and once on a real PostgreSQL started here from Debian's packages.
+# Extra arguments go to pytest (e.g. -k economies). Exits non-zero on any failure.
+source "$(dirname "$0")/bootstrap.sh" test
+cd "$ROOT"
+apt_install postgresql postgresql-contrib
+
+export WSIS_SHARED_DATA="${WSIS_SHARED_DATA:-$(cd "$ROOT/.." && pwd)/shared/data}"
+WORK="$(mktemp -d /tmp/wsis-test.XXXXXX)"
+chmod 755 "$WORK"
+PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+PGROOT="$WORK/pg"   # owned by postgres: it holds the cluster, its socket and its log
+PGDATA="$PGROOT/data"
+PGPORT="${WSIS_TEST_PGPORT:-55432}"
+
+stop_pg() { [ -f "$PGDATA/postmaster.pid" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true; }
+cleanup() { stop_pg; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+failed=()
+step() { local name="$1"; shift; echo "== $name"; if "$@"; then echo "-- $name: ok"; else echo "-- $name: FAILED"; failed+=("$name"); fi; }
+
+step "ruff" ruff check src tests bench
+step "import contracts" lint-imports
+step "mypy (engine and reference)" mypy
+
+# SQLite: a fresh data folder, so nothing from a developer's own database leaks in.
+step "tests on SQLite" env -u WSIS_DATABASE_URL WSIS_DATA_DIR="$WORK/data-sqlite" pytest "$@"
+
+# PostgreSQL: a private cluster as the postgres user (it refuses to run as root), loopback only.
+mkdir -p "$PGROOT" && chown postgres: "$PGROOT"
+runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGROOT/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+runuser -u postgres -- "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres wsis
+step "tests on PostgreSQL" env WSIS_DATA_DIR="$WORK/data-pg" \
+  WSIS_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/wsis" pytest "$@"
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED: ${failed[*]}"; exit 1
+fi
+echo "all checks passed on SQLite and PostgreSQL"

@@ -1,0 +1,5 @@
+"""`python -m wsis` is the `wsis` command."""
+
+from wsis.cli import main
+
+main()
