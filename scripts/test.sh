@@ -4,7 +4,8 @@
 # Extra arguments go to pytest (e.g. -k economies). Exits non-zero on any failure.
 source "$(dirname "$0")/bootstrap.sh" test
 cd "$ROOT"
-apt_install postgresql postgresql-contrib
+# PostgreSQL for the second run; Java for the PySpark survey backend; Debian's chromium for browser tests.
+apt_install postgresql postgresql-contrib openjdk-17-jre-headless chromium
 
 export WSIS_SHARED_DATA="${WSIS_SHARED_DATA:-$(cd "$ROOT/.." && pwd)/shared/data}"
 WORK="$(mktemp -d /tmp/wsis-test.XXXXXX)"

@@ -7,84 +7,17 @@ and the last tests show that it does reject an unexplained one.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from wsis.cli import main
 from wsis.reference import loader
+from wsis.reference.crosscheck import FLAGS, ON, REGION_COLUMNS, Difference, differences, read_table
 from wsis.reference.loader import PACKAGE_DATA, Knowledge, Problem
-from wsis.reference.schema import EconomiesFile, Economy, GroupsFile, Membership
-
-#: A day when Bhutan had graduated (13 Dec 2023) and Sao Tome and Principe had not (13 Dec 2024), the
-#: state of the LDC list in the shared table.
-ON = dt.date(2024, 6, 30)
-
-FLAGS = {
-    "LDC": "Least Developed Countries (LDC)",
-    "LLDC": "Land Locked Developing Countries (LLDC)",
-    "SIDS": "Small Island Developing States (SIDS)",
-}
-REGION_COLUMNS = {
-    "region": "Region Code",
-    "subregion": "Sub-region Code",
-    "intermediate_region": "Intermediate Region Code",
-}
-
-
-@dataclass(frozen=True)
-class Difference:
-    economy: str
-    field: str
-    ours: str
-    theirs: str
-    explanation: str | None
-
-
-def _code(value: str) -> str:
-    return value.strip().zfill(3) if value.strip() else ""
-
-
-def _economy_note(economy: Economy, *words: str) -> str | None:
-    note = economy.note or ""
-    return note if note and all(w in note for w in words) else None
-
-
-def _membership_note(k: Knowledge, group: str, economy: str) -> str | None:
-    notes = [m.note for m in k.memberships if m.group == group and m.economy == economy and m.note]
-    return notes[0] if notes else _economy_note(k.economies[economy], group)
-
-
-def differences(k: Knowledge, rows: list[dict[str, str]], on: dt.date) -> list[Difference]:
-    """Every way our data differ from the table's rows, each with the note that explains it (or None)."""
-    out: list[Difference] = []
-    theirs = {row["ISO3166-1-Alpha-3"].strip(): row for row in rows}
-    for iso3 in sorted(set(theirs) - set(k.economies)):
-        out.append(Difference(iso3, "economy", "", "listed", None))
-    for iso3 in sorted(set(k.economies) - set(theirs)):
-        out.append(Difference(iso3, "economy", "listed", "", _economy_note(k.economies[iso3], "M49")))
-    for iso3, row in theirs.items():
-        economy = k.economies.get(iso3)
-        if economy is None:
-            continue
-        if economy.m49 != _code(row["M49"]):
-            out.append(Difference(iso3, "m49", economy.m49, row["M49"], _economy_note(economy, "M49")))
-        if economy.iso2 != row["ISO3166-1-Alpha-2"].strip():
-            out.append(Difference(iso3, "iso2", economy.iso2, row["ISO3166-1-Alpha-2"], None))
-        for field, column in REGION_COLUMNS.items():
-            ours = getattr(economy, field) or ""
-            if ours != _code(row[column]):
-                out.append(Difference(iso3, field, ours, row[column], _economy_note(economy, "region")))
-        members = {group for group in FLAGS if iso3 in k.members(group, on)}
-        for group, column in FLAGS.items():
-            flagged = bool(row[column].strip())
-            if flagged != (group in members):
-                ours_flag = "member" if group in members else "not a member"
-                their_flag = "flagged" if flagged else "not flagged"
-                out.append(Difference(iso3, group, ours_flag, their_flag, _membership_note(k, group, iso3)))
-    return out
+from wsis.reference.schema import EconomiesFile, GroupsFile, Membership
 
 
 def _knowledge(econ: EconomiesFile, groups: GroupsFile) -> Knowledge:
@@ -119,8 +52,7 @@ def files() -> tuple[EconomiesFile, GroupsFile]:
 
 @pytest.fixture(scope="module")
 def rows(shared: Path) -> list[dict[str, str]]:
-    with (shared / "classifications" / "country-codes.csv").open(encoding="utf-8", newline="") as handle:
-        table = list(csv.DictReader(handle))
+    table = read_table(shared / "classifications" / "country-codes.csv")
     assert len(table) > 200, "the shared country-codes table looks truncated"
     return table
 
@@ -181,3 +113,14 @@ def test_a_graduation_explains_a_later_difference(files, rows) -> None:
     diffs = differences(_knowledge(*files), rows, dt.date(2025, 1, 1))
     stp = [d for d in diffs if (d.economy, d.field) == ("STP", "LDC")]
     assert len(stp) == 1 and stp[0].explanation is not None and "2024" in stp[0].explanation
+
+
+def test_crosscheck_command(shared: Path, tmp_path: Path) -> None:
+    table = shared / "classifications" / "country-codes.csv"
+    result = CliRunner().invoke(main, ["reference", "crosscheck", str(table)])
+    assert result.exit_code == 0, result.output
+    assert "0 unexplained" in result.output and "TWN" in result.output
+    wrong = tmp_path / "codes.csv"
+    wrong.write_text("a,b\n1,2\n")
+    result = CliRunner().invoke(main, ["reference", "crosscheck", str(wrong)])
+    assert result.exit_code != 0 and "missing columns" in result.output

@@ -10,10 +10,10 @@ LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.core.management import call_command
+
     from wsis.apps.reference.sync import sync_reference
     from wsis.reference.loader import knowledge
-
-    from django.core.management import call_command
 
     # Pages link fingerprinted static files, as served after `wsis setup`.
     call_command("collectstatic", interactive=False, verbosity=0)

@@ -229,3 +229,34 @@ def sdg_diff(iati_dir: Path | None, un_api: Path | None) -> None:
     click.echo(differences.report())
     if not differences.same:
         sys.exit(1)
+
+
+@reference.command("crosscheck")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Compare group memberships on this date (default 2024-06-30, the 2024 LDC list).",
+)
+def crosscheck(path: Path, on: dt.datetime | None) -> None:
+    """Compare economies and groups with a country-codes classification table (M49, LDC/LLDC/SIDS).
+
+    Lists every difference with the note in our data that explains it; exits 1 if any is unexplained.
+    """
+    from wsis.reference.crosscheck import ON, differences, read_table
+
+    k = _load(None)
+    try:
+        rows = read_table(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    diffs = differences(k, rows, on.date() if on else ON)
+    unexplained = [d for d in diffs if d.explanation is None]
+    for d in diffs:
+        status = "UNEXPLAINED" if d.explanation is None else f"explained: {d.explanation}"
+        click.echo(f"{d.economy} {d.field}: ours {d.ours or '-'}, theirs {d.theirs or '-'} ({status})")
+    click.echo(f"{len(rows)} rows compared: {len(diffs)} difference(s), {len(unexplained)} unexplained")
+    if unexplained:
+        sys.exit(1)

@@ -16,7 +16,7 @@ def django_ready() -> None:
     django.setup()
 
 
-def run_setup(*, demo: bool, quiet: bool = False) -> None:
+def run_setup(*, demo: bool, real_data: bool = False, quiet: bool = False) -> None:
     django_ready()
     from django.core.management import call_command
 
@@ -35,6 +35,11 @@ def run_setup(*, demo: bool, quiet: bool = False) -> None:
     counts = sync_reference(loaded)
     if not quiet:
         click.echo("reference knowledge loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    if real_data:
+        from wsis.apps.warehouse.domain.fetching import load_real_data
+
+        for line in load_real_data():
+            click.echo(line)
     if demo:
         from wsis.site.demo import load_demo
 
@@ -61,10 +66,13 @@ def setup(demo: bool) -> None:
 @click.option(
     "--setup/--no-setup", "do_setup", default=True, show_default=True, help="Run `wsis setup` first."
 )
-def serve(host: str, port: int, workers: int, do_setup: bool) -> None:
+@click.option(
+    "--real-data", is_flag=True, help="Fetch real indicators from the publishers first (needs internet)."
+)
+def serve(host: str, port: int, workers: int, do_setup: bool, real_data: bool) -> None:
     """Serve the site with gunicorn (the production server) on HOST:PORT."""
     if do_setup:
-        run_setup(demo=True)
+        run_setup(demo=True, real_data=real_data)
     click.echo(f"WSIS Observatory on http://{host}:{port}/  (Ctrl+C stops it)")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsis.site.settings")
     # Replace this process by gunicorn so that signals (Ctrl+C, SIGTERM) reach the server directly.

@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "wsis.apps.reference",
+    "wsis.apps.warehouse",
+    "wsis.apps.accounts",
+    "wsis.apps.registry",
+    "wsis.apps.measure",
+    "wsis.apps.prizes",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +99,36 @@ def _database() -> dict:
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:account"
+LOGOUT_REDIRECT_URL = "home"
+
+# E-mail: SMTP when WSIS_SMTP_HOST is set, else messages are written as files under the data folder.
+DEFAULT_FROM_EMAIL = os.environ.get("WSIS_FROM_EMAIL", "noreply@localhost")
+if os.environ.get("WSIS_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["WSIS_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("WSIS_SMTP_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("WSIS_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("WSIS_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("WSIS_SMTP_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "outbox"
+
+# Stocktaking registry: re-verification lights and silence, attachments (stored outside the web root).
+WSIS_REGISTRY_YELLOW_AFTER_DAYS = int(os.environ.get("WSIS_REGISTRY_YELLOW_AFTER_DAYS", "365"))
+WSIS_REGISTRY_RED_AFTER_DAYS = int(os.environ.get("WSIS_REGISTRY_RED_AFTER_DAYS", "455"))
+WSIS_REGISTRY_INACTIVE_AFTER_DAYS = int(os.environ.get("WSIS_REGISTRY_INACTIVE_AFTER_DAYS", "730"))
+WSIS_REGISTRY_ATTACHMENT_DIR = DATA_DIR / "attachments"
+WSIS_REGISTRY_ATTACHMENT_MAX_BYTES = int(os.environ.get("WSIS_REGISTRY_ATTACHMENT_MAX_BYTES", str(5 * 2**20)))
+WSIS_REGISTRY_DUMP_DIR = DATA_DIR / "dumps"
+WSIS_PUBLIC_URL = os.environ.get("WSIS_PUBLIC_URL", "http://localhost:8000")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -16,6 +16,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("wsis.apps.reference.urls")),
+    path("registry/", include("wsis.apps.registry.urls")),
+    path("accounts/", include("wsis.apps.accounts.urls")),
+    path("prizes/", include("wsis.apps.prizes.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

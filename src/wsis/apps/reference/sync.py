@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from wsis.apps.reference import models as m
 from wsis.reference.income import IncomeClassification, validity
 from wsis.reference.loader import Knowledge, region_names
-from wsis.reference.schema import Names
+from wsis.reference.schema import Membership, Names
 
 
 def _names(names: Names | None) -> dict[str, str]:
@@ -111,19 +111,7 @@ def sync_reference(k: Knowledge) -> dict[str, int]:
     # Memberships of income groups come from the World Bank loader, not from the files: keep them.
     shipped_groups = {ms.group for ms in k.memberships}
     m.Membership.objects.filter(group_id__in=shipped_groups).delete()
-    m.Membership.objects.bulk_create(
-        [
-            m.Membership(
-                group_id=ms.group,
-                economy_id=ms.economy,
-                valid_from=ms.valid_from,
-                valid_to=ms.valid_to,
-                source=ms.source,
-                note=ms.note or "",
-            )
-            for ms in k.memberships
-        ]
-    )
+    _store_memberships(k.memberships)
     _replace(
         m.Indicator,
         "code",
@@ -213,18 +201,20 @@ def store_income_groups(classification: IncomeClassification) -> int:
         )
     start, _end = validity(classification.fiscal_year)
     m.Membership.objects.filter(group__kind="income", valid_from=start).delete()
-    m.Membership.objects.bulk_create(
-        [
-            m.Membership(
-                group_id=ms.group,
-                economy_id=ms.economy,
-                valid_from=ms.valid_from,
-                valid_to=ms.valid_to,
-                source=ms.source,
-                note=ms.note or "",
-            )
-            for ms in classification.memberships
-        ]
-    )
+    _store_memberships(classification.memberships)
     connection.check_constraints()
     return len(classification.memberships)
+
+
+def _store_memberships(memberships: list[Membership]) -> None:
+    m.Membership.objects.bulk_create(
+        m.Membership(
+            group_id=ms.group,
+            economy_id=ms.economy,
+            valid_from=ms.valid_from,
+            valid_to=ms.valid_to,
+            source=ms.source,
+            note=ms.note or "",
+        )
+        for ms in memberships
+    )

@@ -1,0 +1,46 @@
+"""Attachments: only PDF, PNG and JPEG (recognised by their first bytes, not by the name the browser sends),
+up to WSIS_REGISTRY_ATTACHMENT_MAX_BYTES, stored under the data folder (outside the web root) under a random
+name, and served by a view with headers that stop browsers from running or sniffing them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+
+from wsis.apps.registry.domain import RegistryError
+from wsis.apps.registry.models import Attachment, Initiative
+
+SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def storage_dir() -> Path:
+    path = Path(settings.WSIS_REGISTRY_ATTACHMENT_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def add_attachment(*, initiative: Initiative, name: str, content: bytes) -> Attachment:
+    limit = int(settings.WSIS_REGISTRY_ATTACHMENT_MAX_BYTES)
+    if len(content) > limit:
+        raise RegistryError(f"file: {name} is {len(content)} bytes; the limit is {limit}")
+    content_type = next((t for sig, t in SIGNATURES.items() if content.startswith(sig)), None)
+    if content_type is None:
+        raise RegistryError(f"file: {name} is not a PDF, PNG or JPEG file")
+    stored_as = secrets.token_hex(16)
+    (storage_dir() / stored_as).write_bytes(content)
+    safe_name = Path(name).name.replace('"', "")[:200] or "attachment"
+    return Attachment.objects.create(
+        initiative=initiative,
+        name=safe_name,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        stored_as=stored_as,
+    )
+
+
+def attachment_path(*, attachment: Attachment) -> Path:
+    return storage_dir() / attachment.stored_as

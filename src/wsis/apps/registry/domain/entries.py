@@ -1,0 +1,173 @@
+"""Creating and editing initiatives. Every saved change becomes a new version with a full snapshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from wsis.apps.reference.models import ActionLine, Economy, Group, SdgTarget
+from wsis.apps.registry.domain import RegistryError
+from wsis.apps.registry.domain.search_index import index_initiative
+from wsis.apps.registry.domain.snapshots import snapshot
+from wsis.apps.registry.enums import TEXT_LANGUAGES, ActivityStatus, Kind, PartnerRole, Scope, State
+from wsis.apps.registry.models import Initiative, InitiativeTarget, Result, Version
+
+SCALAR_FIELDS = [
+    "kind",
+    "original_language",
+    "scope",
+    "activity_status",
+    "start_date",
+    "end_date",
+    "budget_value",
+    "budget_currency",
+    "contact_name",
+    "contact_email",
+    "contact_public",
+    "focus_area",
+    "pledge_value_usd",
+]
+
+
+def _texts(value: dict | None) -> dict:
+    return {lang: text.strip() for lang, text in (value or {}).items() if lang in TEXT_LANGUAGES and text}
+
+
+def _check(data: dict) -> None:
+    """Rules that hold whatever the door (form, API, import); each message names the field."""
+    title = _texts(data.get("title"))
+    lang = data.get("original_language", "en")
+    if lang not in TEXT_LANGUAGES:
+        raise RegistryError(f"original_language: {lang!r} is not one of {', '.join(TEXT_LANGUAGES)}")
+    if not title.get(lang):
+        raise RegistryError(f"title: a title in the original language ({lang}) is required")
+    if not _texts(data.get("description")).get(lang):
+        raise RegistryError(f"description: a description in the original language ({lang}) is required")
+    if not data.get("action_lines"):
+        raise RegistryError("action_lines: at least one action line is required")
+    unknown = set(data["action_lines"]) - set(ActionLine.objects.values_list("code", flat=True))
+    if unknown:
+        raise RegistryError(f"action_lines: unknown code(s) {', '.join(sorted(unknown))}")
+    for name, choices in (
+        ("kind", Kind.values),
+        ("scope", Scope.values),
+        ("activity_status", ActivityStatus.values),
+    ):
+        if name in data and data[name] not in choices:
+            raise RegistryError(f"{name}: {data[name]!r} is not one of {', '.join(choices)}")
+    for n, link in enumerate(data.get("links") or [], start=1):
+        # Only web addresses: a javascript: or data: link would run in the visitors' browsers.
+        if not str(link.get("url", "")).lower().startswith(("http://", "https://")):
+            raise RegistryError(f"links: link {n} is not an http(s) address")
+    for n, partner in enumerate(data.get("partners") or [], start=1):
+        if partner.get("role") not in PartnerRole.values or not str(partner.get("name", "")).strip():
+            raise RegistryError(f"partners: partner {n} needs a name and an IATI role 1-4")
+    start, end = data.get("start_date"), data.get("end_date")
+    if start is None:
+        raise RegistryError("start_date: a start date is required")
+    if end is not None and end < start:
+        raise RegistryError("end_date: the end date is before the start date")
+    for field, model, key in (("countries", Economy, "iso3"), ("groups", Group, "code")):
+        codes = set(data.get(field) or [])
+        missing = codes - set(model.objects.filter(**{f"{key}__in": codes}).values_list(key, flat=True))
+        if missing:
+            raise RegistryError(f"{field}: unknown code(s) {', '.join(sorted(missing))}")
+    codes = {t["code"] for t in data.get("targets") or []}
+    missing = codes - set(SdgTarget.objects.filter(code__in=codes).values_list("code", flat=True))
+    if missing:
+        raise RegistryError(f"targets: unknown SDG target(s) {', '.join(sorted(missing))}")
+
+
+def _apply(initiative: Initiative, data: dict) -> None:
+    for name in SCALAR_FIELDS:
+        if name in data:
+            setattr(initiative, name, data[name])
+    for name in ("title", "summary", "description"):
+        if name in data:
+            setattr(initiative, name, _texts(data[name]))
+    for name in ("partners", "links"):
+        if name in data:
+            setattr(initiative, name, list(data[name] or []))
+    initiative.save()
+    if "action_lines" in data:
+        initiative.action_lines.set(data["action_lines"])
+    if "countries" in data:
+        initiative.countries.set(data["countries"] or [])
+    if "groups" in data:
+        initiative.groups.set(data["groups"] or [])
+    if "targets" in data:
+        initiative.targets.all().delete()
+        InitiativeTarget.objects.bulk_create(
+            InitiativeTarget(initiative=initiative, target_id=t["code"], evidence=t.get("evidence", ""))
+            for t in data["targets"] or []
+        )
+    if "results" in data:
+        initiative.results.all().delete()
+        Result.objects.bulk_create(
+            Result(
+                initiative=initiative,
+                indicator=r["indicator"],
+                year=int(r["year"]),
+                **{
+                    k: None if r.get(k) in (None, "") else Decimal(str(r[k]))
+                    for k in ("baseline", "target", "actual")
+                },
+            )
+            for r in data["results"] or []
+        )
+    # Values as the database stores them (Decimal, date), so that snapshots compare like with like.
+    initiative.refresh_from_db()
+
+
+def record_version(*, initiative: Initiative, author, note: str = "") -> Version:
+    initiative.version += 1
+    Initiative.objects.filter(pk=initiative.pk).update(version=initiative.version)
+    return Version.objects.create(
+        initiative=initiative,
+        number=initiative.version,
+        snapshot=snapshot(initiative=initiative),
+        author=author if getattr(author, "is_authenticated", False) else None,
+        note=note,
+    )
+
+
+def create_initiative(*, organization, author, data: dict, is_demo: bool = False) -> Initiative:
+    """A new draft of ``organization``, with version 1."""
+    _check(data)
+    with transaction.atomic():
+        initiative = Initiative(organization=organization, state=State.DRAFT, is_demo=is_demo)
+        if data.get("iati_identifier"):
+            initiative.iati_identifier = data["iati_identifier"]
+        _apply(initiative, data)
+        if not initiative.iati_identifier:
+            # A stable IATI identifier: the organization's identifier and the entry's permanent id.
+            initiative.iati_identifier = f"{organization.identifier}-{initiative.ref}"
+            initiative.save(update_fields=["iati_identifier"])
+        record_version(initiative=initiative, author=author, note="created")
+        index_initiative(initiative=initiative)
+    return initiative
+
+
+def update_initiative(*, initiative: Initiative, author, data: dict, note: str = "") -> Initiative:
+    """Save a change as a new version. Editing a published entry also counts as re-verifying it."""
+    merged = {**_current(initiative), **data}
+    _check(merged)
+    with transaction.atomic():
+        _apply(initiative, data)
+        if initiative.state == State.PUBLISHED:
+            initiative.last_verified_at = timezone.now()
+            initiative.inactive_since = None
+            initiative.save(update_fields=["last_verified_at", "inactive_since"])
+        record_version(initiative=initiative, author=author, note=note or "edited")
+        index_initiative(initiative=initiative)
+    return initiative
+
+
+def _current(initiative: Initiative) -> dict:
+    data = snapshot(initiative=initiative)
+    for name in ("start_date", "end_date"):
+        data[name] = dt.date.fromisoformat(data[name]) if data[name] else None
+    return data

@@ -1,0 +1,105 @@
+"""Bulk import of IATI XML, CSV and XLSX into one organization. All or nothing: the whole file is checked
+first; any problem leaves the database unchanged and the report names the file, row or activity, and field.
+Entries whose IATI identifier already exists in the organization are updated (a new version); new ones
+are created and submitted for review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+
+from wsis.apps.registry.domain import RegistryError
+from wsis.apps.registry.domain.entries import create_initiative, update_initiative
+from wsis.apps.registry.domain.workflow import submit
+from wsis.apps.registry.enums import State
+from wsis.apps.registry.interfaces import iati, tabular
+from wsis.apps.registry.models import Initiative
+
+
+@dataclass
+class ImportReport:
+    source: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _records(name: str, content: bytes) -> list[tuple[str, dict]]:
+    lower = name.lower()
+    if lower.endswith(".xml"):
+        return [
+            (f"{name} activity {e['iati_identifier']}", e) for e in iati.read_activities(content, source=name)
+        ]
+    if lower.endswith((".csv", ".xlsx")):
+        rows = tabular.read_csv(content) if lower.endswith(".csv") else tabular.read_xlsx(content)
+        records, errors = [], []
+        for number, row in enumerate(rows, start=2):  # row 1 is the header
+            try:
+                records.append((f"{name} row {number}", tabular.data_of(row)))
+            except tabular.RowError as exc:
+                errors.append(f"{name} row {number}: {exc}")
+        if errors:
+            raise iati.IatiRefused(errors)
+        return records
+    raise iati.IatiRefused([f"{name}: unknown file type; use .xml (IATI 2.03), .csv or .xlsx"])
+
+
+# A bulk file larger than this is refused before parsing (settings.WSIS_REGISTRY_IMPORT_MAX_BYTES).
+DEFAULT_MAX_BYTES = 20 * 2**20
+
+
+def import_file(*, name: str, content: bytes, organization, actor) -> ImportReport:
+    report = ImportReport(source=name)
+    limit = int(getattr(settings, "WSIS_REGISTRY_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    if len(content) > limit:
+        report.errors = [f"{name}: {len(content)} bytes; the limit is {limit}"]
+        return report
+    try:
+        records = _records(name, content)
+    except iati.IatiRefused as exc:
+        report.errors = exc.reasons
+        return report
+    except Exception as exc:  # noqa: BLE001 - a broken spreadsheet must give a report, not a server error
+        report.errors = [f"{name}: cannot be read ({type(exc).__name__}: {exc})"]
+        return report
+    if not records:
+        report.errors = [f"{name}: no entries found"]
+        return report
+    try:
+        with transaction.atomic():
+            for where, data in records:
+                ident = data.get("iati_identifier")
+                existing = Initiative.objects.filter(iati_identifier=ident).first() if ident else None
+                try:
+                    if existing is not None and existing.organization_id != organization.pk:
+                        raise RegistryError(f"iati_identifier: {ident} belongs to another organization")
+                    if existing is not None:
+                        if existing.state not in (State.DRAFT, State.CHANGES_REQUESTED, State.PUBLISHED):
+                            raise RegistryError(
+                                f"state: {existing.ref} is {existing.state} and cannot change now"
+                            )
+                        update_initiative(
+                            initiative=existing, author=actor, data=data, note=f"imported from {name}"
+                        )
+                        report.updated.append(existing.ref)
+                    else:
+                        entry = create_initiative(organization=organization, author=actor, data=data)
+                        submit(initiative=entry, actor=actor)
+                        report.created.append(entry.ref)
+                except RegistryError as exc:
+                    report.errors.append(f"{where}: {exc}")
+            if report.errors:
+                raise _Rollback
+    except _Rollback:
+        report.created, report.updated = [], []
+    return report

@@ -1,0 +1,156 @@
+"""The registry as a table: the CSV dump and the CSV/XLSX import share these columns, so a dump can be
+edited in a spreadsheet and imported again. Lists are ';'-separated codes; structured lists (targets with
+evidence, partners, links, results) are JSON in their cell."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from decimal import Decimal, InvalidOperation
+
+from wsis.apps.registry.domain.snapshots import snapshot
+from wsis.apps.registry.enums import TEXT_LANGUAGES, ActivityStatus, Kind, Scope
+
+TEXT_COLUMNS = [f"{name}_{lang}" for name in ("title", "summary", "description") for lang in TEXT_LANGUAGES]
+CODE_LISTS = ["action_lines", "countries", "groups"]
+JSON_LISTS = ["targets", "partners", "links", "results"]
+DATA_COLUMNS = [
+    "iati_identifier",
+    "kind",
+    "original_language",
+    *TEXT_COLUMNS,
+    *CODE_LISTS,
+    *JSON_LISTS,
+    "scope",
+    "activity_status",
+    "start_date",
+    "end_date",
+    "budget_value",
+    "budget_currency",
+]
+DUMP_ONLY = ["ref", "url", "organization", "stakeholder_type", "state", "light", "is_demo", "updated_at"]
+REQUIRED = ["original_language", "action_lines", "start_date"]
+
+
+def row_of(initiative, *, url: str, light: str | None) -> dict:
+    snap = snapshot(initiative=initiative)
+    row = {
+        "ref": initiative.ref,
+        "url": url,
+        "organization": initiative.organization.name,
+        "stakeholder_type": initiative.organization.stakeholder_type,
+        "state": initiative.state,
+        "light": light or "",
+        "is_demo": "yes" if initiative.is_demo else "no",
+        "updated_at": initiative.updated_at.isoformat(),
+        "iati_identifier": initiative.iati_identifier or "",
+    }
+    for name in (
+        "kind",
+        "original_language",
+        "scope",
+        "activity_status",
+        "start_date",
+        "end_date",
+        "budget_value",
+        "budget_currency",
+    ):
+        row[name] = "" if snap[name] is None else snap[name]
+    for col in TEXT_COLUMNS:
+        name, lang = col.rsplit("_", 1)
+        row[col] = snap[name].get(lang, "")
+    for name in CODE_LISTS:
+        row[name] = ";".join(snap[name])
+    for name in JSON_LISTS:
+        row[name] = json.dumps(snap[name], ensure_ascii=False) if snap[name] else ""
+    return row
+
+
+def write_csv(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=DUMP_ONLY + DATA_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+class RowError(Exception):
+    pass
+
+
+def _choice(value: str, choices, column: str) -> str:
+    if value not in choices:
+        raise RowError(f"{column}: {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def data_of(row: dict) -> dict:
+    """Entry data from one table row; raises RowError naming the column."""
+    missing = [c for c in REQUIRED if not (row.get(c) or "").strip()]
+    if missing:
+        raise RowError(f"{', '.join(missing)}: required")
+    data: dict = {
+        "original_language": _choice(row["original_language"].strip(), TEXT_LANGUAGES, "original_language")
+    }
+    for name in ("title", "summary", "description"):
+        data[name] = {lang: (row.get(f"{name}_{lang}") or "").strip() for lang in TEXT_LANGUAGES}
+    for name in CODE_LISTS:
+        data[name] = [c.strip() for c in (row.get(name) or "").split(";") if c.strip()]
+    for name in JSON_LISTS:
+        cell = (row.get(name) or "").strip()
+        try:
+            data[name] = json.loads(cell) if cell else []
+        except json.JSONDecodeError as exc:
+            raise RowError(f"{name}: not valid JSON ({exc.msg} at character {exc.pos})") from exc
+        if not isinstance(data[name], list):
+            raise RowError(f"{name}: must be a JSON list")
+    data["kind"] = _choice((row.get("kind") or "initiative").strip(), Kind.values, "kind")
+    data["scope"] = _choice((row.get("scope") or "national").strip(), Scope.values, "scope")
+    data["activity_status"] = _choice(
+        (row.get("activity_status") or "ongoing").strip(), ActivityStatus.values, "activity_status"
+    )
+    for name in ("start_date", "end_date"):
+        cell = row.get(name)
+        if isinstance(cell, dt.datetime):
+            cell = cell.date()
+        if isinstance(cell, dt.date):
+            data[name] = cell
+            continue
+        try:
+            data[name] = dt.date.fromisoformat(str(cell).strip()) if cell and str(cell).strip() else None
+        except ValueError as exc:
+            raise RowError(f"{name}: {cell!r} is not a date written YYYY-MM-DD") from exc
+    cell = row.get("budget_value")
+    try:
+        data["budget_value"] = (
+            Decimal(str(cell).strip()) if cell not in (None, "") and str(cell).strip() else None
+        )
+    except InvalidOperation as exc:
+        raise RowError(f"budget_value: {cell!r} is not a number") from exc
+    data["budget_currency"] = (row.get("budget_currency") or "USD").strip().upper()
+    if (row.get("iati_identifier") or "").strip():
+        data["iati_identifier"] = row["iati_identifier"].strip()
+    return data
+
+
+def read_csv(content: bytes) -> list[dict]:
+    text = content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def read_xlsx(content: bytes) -> list[dict]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    return [
+        {
+            h: ("" if v is None else v if isinstance(v, dt.date | dt.datetime) else str(v))
+            for h, v in zip(header, r, strict=False)
+        }
+        for r in rows
+        if any(v not in (None, "") for v in r)
+    ]

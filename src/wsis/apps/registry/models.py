@@ -1,0 +1,226 @@
+"""Initiatives, their versions, decisions, attachments and pledge progress. Thin: rules live in ``domain``.
+
+Texts that people write (title, summary, description) are JSON objects {language: text} in the six UN
+languages; ``original_language`` marks the one the authors wrote in, the others are translations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from wsis.apps.reference.models import localized
+from wsis.apps.registry.enums import ActivityStatus, FocusArea, Kind, Scope, State
+
+
+class Initiative(models.Model):
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.INITIATIVE)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="initiatives"
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.DRAFT, db_index=True)
+    original_language = models.CharField(_("original language"), max_length=2, default="en")
+    title = models.JSONField(_("title"), default=dict)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    partners = models.JSONField(_("partners"), default=list, blank=True)  # [{"name": ..., "role": "4"}]
+    links = models.JSONField(_("links"), default=list, blank=True)  # [{"url": ..., "title": ...}]
+    action_lines = models.ManyToManyField(
+        "reference.ActionLine", verbose_name=_("action lines"), related_name="initiatives"
+    )
+    countries = models.ManyToManyField(
+        "reference.Economy", verbose_name=_("countries"), blank=True, related_name="initiatives"
+    )
+    groups = models.ManyToManyField(
+        "reference.Group", verbose_name=_("regions and groups"), blank=True, related_name="initiatives"
+    )
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope, default=Scope.NATIONAL)
+    activity_status = models.CharField(
+        _("status"), max_length=12, choices=ActivityStatus, default=ActivityStatus.ONGOING
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    budget_value = models.DecimalField(_("budget"), max_digits=16, decimal_places=2, null=True, blank=True)
+    budget_currency = models.CharField(_("currency"), max_length=3, default="USD", blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_public = models.BooleanField(_("show the contact publicly"), default=False)
+    # Pledges (Partner2Connect): focus area and the pledged value in USD.
+    focus_area = models.CharField(_("focus area"), max_length=16, choices=FocusArea, blank=True)
+    pledge_value_usd = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    iati_identifier = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    same_as = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        verbose_name=_("same as"),
+    )
+    is_demo = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    last_verified_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    inactive_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("initiative")
+        indexes = [models.Index(fields=["state", "same_as", "inactive_since"])]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.display_title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:detail", args=[self.pk])
+
+    @property
+    def ref(self) -> str:
+        """The stable public identifier, never reused."""
+        return f"WSIS-{self.pk:06d}"
+
+    @property
+    def display_title(self) -> str:
+        return localized(self.title) or self.title.get(self.original_language, "")
+
+    @property
+    def display_summary(self) -> str:
+        return localized(self.summary) or self.summary.get(self.original_language, "")
+
+    @property
+    def display_description(self) -> str:
+        return localized(self.description) or self.description.get(self.original_language, "")
+
+
+class InitiativeTarget(models.Model):
+    """An SDG target the initiative contributes to, with a short evidence text."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="targets")
+    target = models.ForeignKey("reference.SdgTarget", on_delete=models.PROTECT, related_name="+")
+    evidence = models.CharField(_("evidence"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["target__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "target"], name="initiative_target_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} {self.target_id}"
+
+
+class Result(models.Model):
+    """A result in the IATI model: an indicator with baseline, target and actual value."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="results")
+    indicator = models.CharField(_("indicator"), max_length=300)
+    year = models.PositiveSmallIntegerField(_("year"))
+    baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=4, null=True, blank=True)
+    actual = models.DecimalField(_("actual"), max_digits=16, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} {self.indicator} {self.year}"
+
+
+class Version(models.Model):
+    """A snapshot of every field after each saved change: the full history, never edited."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["initiative", "number"]
+        constraints = [models.UniqueConstraint(fields=["initiative", "number"], name="version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} v{self.number}"
+
+
+class Decision(models.Model):
+    """One step of the workflow, with its reason: the public decision log."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="decisions")
+    action = models.CharField(_("action"), max_length=20)
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20)
+    line = models.ForeignKey("reference.ActionLine", null=True, blank=True, on_delete=models.PROTECT)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} {self.action}"
+
+
+class Attachment(models.Model):
+    """A file stored outside the web root (``WSIS_DATA_DIR/attachments``), served by a view."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    stored_as = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} {self.name}"
+
+
+class ProgressReport(models.Model):
+    """A pledge's yearly progress report."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="progress")
+    year = models.PositiveSmallIntegerField(_("year"))
+    text = models.TextField(_("progress"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["initiative", "year"], name="progress_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} {self.year}"
+
+
+class SearchDocument(models.Model):
+    """The searchable text of an initiative, one column per language (PostgreSQL indexes each with its own
+    text-search configuration) and all of it together (SQLite FTS5 trigram index, duplicate detection).
+    Kept in its own table so that the database-side indexes and triggers survive changes to Initiative."""
+
+    initiative = models.OneToOneField(
+        Initiative, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text_ar = models.TextField(default="")
+    text_zh = models.TextField(default="")
+    text_en = models.TextField(default="")
+    text_fr = models.TextField(default="")
+    text_ru = models.TextField(default="")
+    text_es = models.TextField(default="")
+    text_all = models.TextField(default="")
+    title_all = models.TextField(default="")
+
+    def __str__(self) -> str:
+        return f"search document of {self.initiative_id}"

@@ -1,0 +1,80 @@
+"""Open data pages: the Atom feed, the dumps with their checksums, and bulk import for organizations."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from wsis.apps.accounts.models import Organization
+from wsis.apps.registry.domain.dumps import DUMP_NAMES, dump_dir, read_checksums
+from wsis.apps.registry.domain.importing import ImportReport, import_file
+from wsis.apps.registry.domain.search import public_entries
+from wsis.apps.registry.interfaces.forms import ImportForm
+
+
+class LatestEntries(Feed):
+    feed_type = Atom1Feed
+    title = _("WSIS stocktaking: new and updated entries")
+    subtitle = _("Initiatives and pledges published in the WSIS Observatory registry.")
+
+    def link(self) -> str:
+        from django.urls import reverse
+
+        return reverse("registry:search")
+
+    def items(self):
+        return public_entries().select_related("organization").order_by("-updated_at")[:50]
+
+    def item_title(self, item) -> str:
+        return f"{item.ref} {item.display_title}"
+
+    def item_description(self, item) -> str:
+        return item.display_summary
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_guid(self, item) -> str:
+        return item.iati_identifier or item.ref
+
+
+@require_GET
+def dumps(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/dumps.html", {"files": read_checksums()})
+
+
+@require_GET
+def dump_file(request: HttpRequest, name: str) -> FileResponse:
+    if name not in DUMP_NAMES and name != "SHA256SUMS":
+        raise Http404
+    path = dump_dir() / name
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    org_id = request.GET.get("org") or request.POST.get("org") or ""
+    org = get_object_or_404(Organization, pk=int(org_id)) if org_id.isdigit() else None
+    if org is None or not rules.has_perm("registry.import_entries", request.user, org):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report: ImportReport | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = import_file(name=upload.name, content=upload.read(), organization=org, actor=request.user)
+    return render(request, "registry/import.html", {"form": form, "org": org, "report": report})

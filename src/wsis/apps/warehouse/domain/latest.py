@@ -1,0 +1,46 @@
+"""Keep ``Observation.is_latest`` true for exactly one observation per key: the newest release's.
+
+"Newest" is the release date, then the import order for releases of the same date. Releases may be
+imported out of order (an older vintage loaded for a revision study), so the marks are recomputed from
+the data for the affected indicators rather than simply moved to the rows just written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from wsis.apps.warehouse.models import Observation
+from wsis.engine.readers.observation import KEY
+
+CHUNK = 900  # below SQLite's limit on bound parameters per statement
+
+
+def refresh_latest(indicators: Iterable[str], release_id: int | None = None) -> None:
+    """Recompute the marks for ``indicators``; ``release_id`` names the release just written, whose rows
+    are simply all latest when no other release holds the indicator (the common first import)."""
+    for indicator in indicators:
+        if release_id is not None:
+            others = Observation.objects.filter(indicator=indicator).exclude(release_id=release_id)
+            if not others.exists():
+                Observation.objects.filter(indicator=indicator, release_id=release_id).update(is_latest=True)
+                continue
+        rows = Observation.objects.filter(indicator=indicator).values_list(
+            "id", "is_latest", "release__date", "release_id", *KEY
+        )
+        frame = pl.DataFrame(list(rows), schema=["id", "is_latest", "date", "release", *KEY], orient="row")
+        if frame.is_empty():
+            continue
+        newest = (
+            frame.sort(["date", "release"], descending=True)
+            .unique(subset=list(KEY), keep="first", maintain_order=True)
+            .select("id")
+            .with_columns(pl.lit(True).alias("should"))
+        )
+        marked = frame.join(newest, on="id", how="left").with_columns(pl.col("should").fill_null(False))
+        changed = marked.filter(pl.col("is_latest") != pl.col("should"))
+        for value in (True, False):
+            ids = changed.filter(pl.col("should") == value)["id"].to_list()
+            for start in range(0, len(ids), CHUNK):
+                Observation.objects.filter(id__in=ids[start : start + CHUNK]).update(is_latest=value)

@@ -1,0 +1,81 @@
+"""What is estimated: a mean, the proportion at one level of a variable, a total, or a ratio.
+
+Each estimand is a ratio of weighted totals ``sum(w*y) / sum(w*x)`` (a total has no denominator), which
+is what lets one aggregation pass serve every estimator and every domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Mean:
+    variable: str
+
+    @property
+    def is_total(self) -> bool:
+        return False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.variable,)
+
+    def label(self) -> str:
+        return self.variable
+
+
+@dataclass(frozen=True)
+class Total:
+    variable: str
+
+    @property
+    def is_total(self) -> bool:
+        return True
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.variable,)
+
+    def label(self) -> str:
+        return self.variable
+
+
+@dataclass(frozen=True)
+class Proportion:
+    """Share of in-scope units whose ``variable`` equals ``level`` (a code or its value label)."""
+
+    variable: str
+    level: Any
+
+    @property
+    def is_total(self) -> bool:
+        return False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.variable,)
+
+    def label(self) -> str:
+        return f"{self.variable}={self.level}"
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: str
+    denominator: str
+
+    @property
+    def is_total(self) -> bool:
+        return False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.numerator, self.denominator)
+
+    def label(self) -> str:
+        return f"{self.numerator}/{self.denominator}"
+
+
+Estimand = Mean | Total | Proportion | Ratio

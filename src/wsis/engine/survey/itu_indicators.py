@@ -1,0 +1,281 @@
+"""ITU household ICT indicators from survey microdata, driven by a YAML spec.
+
+A spec maps one survey's variables to indicators. Each indicator is a share of in-scope units (the
+*universe*, e.g. individuals aged 15-74) that meet a *condition* (e.g. used the Internet in the last three
+months), with its *reference period* stored beside every estimate because it varies by country. The
+universe is a domain of the full design (never a subset of the file), so SEs stay design-based.
+
+Spec layout (all SQL expressions are evaluated by DuckDB on one row)::
+
+    survey: DHS model women's file            # free text, copied to the output
+    design: {strata: v022, psu: v021, weight: v005, nest: true, lonely_psu: adjust}
+    derived: {age_group: "CASE WHEN v012 < 25 THEN '15-24' ELSE '25-49' END"}
+    disaggregations: [[], [v025], [v190], [v025, age_group]]
+    indicators:
+      - code: HH1
+        name: Proportion of households with a radio
+        universe: "v012 BETWEEN 15 AND 49"
+        condition: "v120 = 'yes'"
+        reference_period: "at the time of the survey"
+
+``design`` may instead name ``replicate_weights`` (a regular expression) with ``type`` and the
+``rho``/``scale``/``rscales``/``mse`` options of the estimate command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from wsis.engine.survey.design import (
+    LONELY_PSU_RULES,
+    REPLICATE_TYPES,
+    BuiltReplicates,
+    Design,
+    ReplicateDesign,
+    TaylorDesign,
+)
+from wsis.engine.survey.errors import SurveyInputError
+from wsis.engine.survey.estimands import Proportion
+from wsis.engine.survey.estimate import estimate
+from wsis.engine.survey.intervals import CI_METHODS
+from wsis.engine.survey.readers import SurveyData
+from wsis.engine.survey.reliability import ReliabilityThresholds
+from wsis.engine.survey.replicate import match_replicate_columns
+from wsis.engine.survey.sql import DUCKDB
+
+DESIGN_KEYS = {
+    "strata",
+    "psu",
+    "weight",
+    "fpc",
+    "nest",
+    "lonely_psu",
+    "replicate_weights",
+    "type",
+    "rho",
+    "scale",
+    "rscales",
+    "mse",
+    "combined_weights",
+}
+INDICATOR_KEYS = {"code", "name", "universe", "condition", "reference_period", "unit"}
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    code: str
+    name: str
+    condition: str
+    universe: str | None = None
+    reference_period: str | None = None
+    unit: str = "percent"  # percent or proportion
+
+
+@dataclass(frozen=True)
+class IndicatorsSpec:
+    source: str
+    survey: str
+    design: dict[str, Any]
+    indicators: list[IndicatorSpec]
+    disaggregations: list[list[str]]
+    derived: dict[str, str] = field(default_factory=dict)
+    ci: str = "logit"
+    level: float = 0.95
+    thresholds: ReliabilityThresholds = field(default_factory=ReliabilityThresholds)
+
+
+def _fail(source: str, where: str, message: str) -> SurveyInputError:
+    return SurveyInputError(f"{where}: {message}", source=source)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [str(v) for v in value]
+
+
+def load_spec(path: str | Path) -> IndicatorsSpec:
+    """Read and check a spec file; errors name the file, the entry and the field."""
+    source = str(path)
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SurveyInputError(f"cannot read spec: {exc}", source=source) from exc
+    if not isinstance(raw, dict):
+        raise _fail(source, "top level", "expected a mapping")
+    unknown = set(raw) - {
+        "survey",
+        "design",
+        "derived",
+        "disaggregations",
+        "indicators",
+        "ci",
+        "level",
+        "min_n",
+        "max_cv",
+    }
+    if unknown:
+        raise _fail(source, "top level", f"unknown fields {sorted(unknown)}")
+    design = raw.get("design")
+    if not isinstance(design, dict):
+        raise _fail(source, "design", "required mapping (strata, psu, weight, fpc, nest, lonely_psu...)")
+    bad = set(design) - DESIGN_KEYS
+    if bad:
+        raise _fail(source, "design", f"unknown fields {sorted(bad)}")
+    if design.get("lonely_psu", "fail") not in LONELY_PSU_RULES:
+        raise _fail(source, "design.lonely_psu", f"must be one of {', '.join(LONELY_PSU_RULES)}")
+    if "type" in design and design["type"] not in REPLICATE_TYPES:
+        raise _fail(source, "design.type", f"must be one of {', '.join(REPLICATE_TYPES)}")
+    entries = raw.get("indicators")
+    if not isinstance(entries, list) or not entries:
+        raise _fail(source, "indicators", "required non-empty list")
+    indicators = []
+    for i, entry in enumerate(entries):
+        where = f"indicators[{i}]"
+        if not isinstance(entry, dict):
+            raise _fail(source, where, "expected a mapping")
+        bad = set(entry) - INDICATOR_KEYS
+        if bad:
+            raise _fail(source, where, f"unknown fields {sorted(bad)}")
+        for key in ("code", "name", "condition"):
+            if not entry.get(key):
+                raise _fail(source, f"{where}.{key}", "required")
+        if entry.get("unit", "percent") not in ("percent", "proportion"):
+            raise _fail(source, f"{where}.unit", "must be percent or proportion")
+        indicators.append(
+            IndicatorSpec(
+                code=str(entry["code"]),
+                name=str(entry["name"]),
+                condition=str(entry["condition"]),
+                universe=entry.get("universe"),
+                reference_period=entry.get("reference_period"),
+                unit=entry.get("unit", "percent"),
+            )
+        )
+    disaggregations = [_as_list(d) for d in raw.get("disaggregations", [[]])]
+    ci = raw.get("ci", "logit")
+    if ci not in CI_METHODS:
+        raise _fail(source, "ci", f"must be one of {', '.join(CI_METHODS)}")
+    derived = raw.get("derived", {}) or {}
+    if not isinstance(derived, dict):
+        raise _fail(source, "derived", "expected a mapping of column name to SQL expression")
+    return IndicatorsSpec(
+        source=source,
+        survey=str(raw.get("survey", "")),
+        design=design,
+        indicators=indicators,
+        disaggregations=disaggregations,
+        derived={str(k): str(v) for k, v in derived.items()},
+        ci=ci,
+        level=float(raw.get("level", 0.95)),
+        thresholds=ReliabilityThresholds(int(raw.get("min_n", 30)), float(raw.get("max_cv", 0.3))),
+    )
+
+
+def _indicator_column(code: str) -> str:
+    return f"wsis_indicator_{code}"
+
+
+def _with_derived(data: SurveyData, spec: IndicatorsSpec) -> SurveyData:
+    """A view adding the derived columns and one 0/1 column per indicator (NULL when the condition is)."""
+    q = DUCKDB.q
+    parts = [f"({expr}) AS {q(name)}" for name, expr in spec.derived.items()]
+    for ind in spec.indicators:
+        cond = ind.condition
+        parts.append(
+            f"CASE WHEN ({cond}) THEN 1.0 WHEN NOT ({cond}) THEN 0.0 END AS {q(_indicator_column(ind.code))}"
+        )
+    view = f"{data.view}_indicators"
+    try:
+        data.connection.execute(
+            f"CREATE OR REPLACE VIEW {q(view)} AS SELECT *, {', '.join(parts)} FROM {q(data.view)}"  # noqa: S608 - identifiers are quoted; expressions are the analyst's own
+        )
+        described = data.connection.execute(f"DESCRIBE SELECT * FROM {q(view)}").fetchall()  # noqa: S608 - identifiers are quoted; expressions are the analyst's own
+        # Surface bad expressions now, with the indicator that carries them.
+        data.connection.execute(f"SELECT * FROM {q(view)} LIMIT 1").fetchall()  # noqa: S608 - identifiers are quoted; expressions are the analyst's own
+    except Exception as exc:  # duckdb raises several error classes for bad SQL
+        raise SurveyInputError(
+            f"bad derived column or indicator condition: {exc}", source=spec.source
+        ) from exc
+    columns = {str(r[0]): str(r[1]) for r in described}
+    return SurveyData(data.connection, view, data.source, columns, data.value_labels)
+
+
+def design_from_spec(spec: IndicatorsSpec, data: SurveyData) -> Design:
+    d = spec.design
+    taylor = TaylorDesign(
+        strata=d.get("strata"),
+        clusters=tuple(_as_list(d.get("psu"))),
+        weight=d.get("weight"),
+        fpc=tuple(_as_list(d.get("fpc"))),
+        nest=bool(d.get("nest", False)),
+        lonely_psu=d.get("lonely_psu", "fail"),
+    )
+    if d.get("replicate_weights"):
+        return ReplicateDesign(
+            weight=d.get("weight"),
+            replicate_weights=match_replicate_columns(list(data.columns), str(d["replicate_weights"])),
+            type=d["type"],
+            rho=d.get("rho"),
+            scale=d.get("scale"),
+            rscales=d.get("rscales"),
+            mse=bool(d.get("mse", False)),
+            combined_weights=bool(d.get("combined_weights", True)),
+        )
+    if d.get("type"):
+        return BuiltReplicates(
+            taylor, d["type"], rho=float(d.get("rho") or 0.0), mse=bool(d.get("mse", False))
+        )
+    return taylor
+
+
+def indicator_table(data: SurveyData, spec: IndicatorsSpec) -> list[dict[str, Any]]:
+    """One row per indicator and domain of each requested disaggregation, ready for the warehouse."""
+    view = _with_derived(data, spec)
+    design = design_from_spec(spec, view)
+    rows: list[dict[str, Any]] = []
+    for ind in spec.indicators:
+        factor = 100.0 if ind.unit == "percent" else 1.0
+        for dims in spec.disaggregations:
+            try:
+                results = estimate(
+                    view,
+                    design,
+                    Proportion(_indicator_column(ind.code), 1),
+                    by=dims,
+                    where=ind.universe,
+                    ci=spec.ci,
+                    level=spec.level,
+                    thresholds=spec.thresholds,
+                )
+            except SurveyInputError as exc:
+                raise SurveyInputError(f"indicator {ind.code} by {dims or 'total'}: {exc}") from exc
+            for r in results:
+                rows.append(
+                    {
+                        "indicator": ind.code,
+                        "name": ind.name,
+                        "survey": spec.survey,
+                        "reference_period": ind.reference_period,
+                        "universe": ind.universe,
+                        "unit": ind.unit,
+                        "disaggregation": list(dims),
+                        "domain": r.domain,
+                        "estimate": r.estimate * factor,
+                        "se": r.se * factor,
+                        "cv": r.cv,
+                        "ci_low": r.ci_low * factor,
+                        "ci_high": r.ci_high * factor,
+                        "df": r.df,
+                        "n": r.n,
+                        "deff": r.deff,
+                        "flags": r.flags,
+                    }
+                )
+    return rows
