@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Computation(models.Model):
@@ -24,7 +25,10 @@ class Computation(models.Model):
     parameters = models.JSONField(_("parameters"), default=dict)
     result = models.JSONField(_("result"), default=dict)
     status = models.CharField(
-        _("status"), max_length=10, default="ok", help_text=_("ok, or refused when a figure was withheld")
+        pgettext_lazy("computation", "status"),
+        max_length=10,
+        default="ok",
+        help_text=_("ok, or refused when a figure was withheld"),
     )
     releases = models.ManyToManyField(
         "warehouse.Release", related_name="computations", verbose_name=_("input releases")
