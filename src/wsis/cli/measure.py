@@ -152,8 +152,14 @@ def _read_weights(path: str) -> pl.DataFrame:
     ).drop_nulls()
 
 
-def _parse_imputation(spec: str, fallback_groups: pl.DataFrame | None) -> list[Method]:
-    """``nearest:3,trend:5,group`` -> the imputation chain, in that order; ``none`` for no imputation."""
+def _parse_imputation(
+    spec: str, fallback_groups: pl.DataFrame | None, bounds: tuple[float, float] | None = (0.0, 100.0)
+) -> list[Method]:
+    """``nearest:3,trend:5,group`` -> the imputation chain, in that order; ``none`` for no imputation.
+
+    ``bounds`` keeps trend extrapolation inside the range of the values: 0-100 for rates and scores,
+    none for counts (a count has no upper limit to clip at).
+    """
     methods: list[Method] = []
     for part in filter(None, (p.strip() for p in spec.split(","))):
         name, _, arg = part.partition(":")
@@ -162,7 +168,7 @@ def _parse_imputation(spec: str, fallback_groups: pl.DataFrame | None) -> list[M
         if name == "nearest":
             methods.append(NearestYear(within=int(arg or 3)))
         elif name == "trend":
-            methods.append(Trend(within=int(arg or 5), bounds=(0.0, 100.0)))
+            methods.append(Trend(within=int(arg or 5), bounds=bounds))
         elif name == "group":
             methods.append(GroupFallback(groups=fallback_groups))
         else:
@@ -406,7 +412,7 @@ def aggregate(
         fallback = (
             check_memberships(read_table(fallback_groups), fallback_groups) if fallback_groups else None
         )
-        chain = _parse_imputation(impute, fallback)
+        chain = _parse_imputation(impute, fallback, None if kind == "count" else (0.0, 100.0))
         results = [
             compute_aggregate(
                 values,

@@ -248,3 +248,22 @@ def test_values_outside_the_reference_years_are_reported_not_scored(tmp_path: Pa
     assert data["excluded"] == [
         {"economy": "KEN", "official": 0, "reason": "official data for 0 of 10 indicators; at least 5 needed"}
     ]
+
+
+def test_trend_imputation_of_counts_is_not_clipped_at_100(tmp_path: Path) -> None:
+    """Counts grow past 100: the 0-100 bounds of rates must not apply to them."""
+    values = tmp_path / "subs.csv"
+    values.write_text(
+        "economy,indicator,period,value\nAAA,subs,2020,1000\nAAA,subs,2021,2000\nBBB,subs,2022,500\n"
+    )
+    members = tmp_path / "members.csv"
+    members.write_text("group,economy,valid_from,valid_to\nG,AAA,2000-01-01,\nG,BBB,2000-01-01,\n")
+    result = run(
+        "aggregate", "--values", str(values), "--indicator", "subs", "--group", "G", "--period", "2022",
+        "--memberships", str(members), "--kind", "count", "--impute", "trend:5", "--min-coverage", "0",
+        "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    aggregate = json.loads(result.stdout)["aggregates"][0]
+    # AAA's trend gives 3000 for 2022 (unclipped), plus BBB's reported 500.
+    assert aggregate["value"] == pytest.approx(3500.0)
