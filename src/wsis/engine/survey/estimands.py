@@ -11,12 +11,12 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class Mean:
-    variable: str
+class _OneVariable:
+    """An estimand of one analysis variable: the mean or the total of ``variable``."""
 
-    @property
-    def is_total(self) -> bool:
-        return False
+    variable: str
+    #: Totals scale with the population; means, proportions and ratios do not (this drives the algebra).
+    is_total = False
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -27,35 +27,20 @@ class Mean:
 
 
 @dataclass(frozen=True)
-class Total:
-    variable: str
-
-    @property
-    def is_total(self) -> bool:
-        return True
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.variable,)
-
-    def label(self) -> str:
-        return self.variable
+class Mean(_OneVariable):
+    pass
 
 
 @dataclass(frozen=True)
-class Proportion:
+class Total(_OneVariable):
+    is_total = True
+
+
+@dataclass(frozen=True)
+class Proportion(_OneVariable):
     """Share of in-scope units whose ``variable`` equals ``level`` (a code or its value label)."""
 
-    variable: str
     level: Any
-
-    @property
-    def is_total(self) -> bool:
-        return False
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.variable,)
 
     def label(self) -> str:
         return f"{self.variable}={self.level}"
