@@ -37,6 +37,19 @@ class Release(models.Model):
     def __str__(self) -> str:
         return f"{self.publisher}: {self.name}"
 
+    def describe(self) -> dict[str, object]:
+        """The release as open data lists it (dumps, series metadata): JSON-ready, nothing private."""
+        return {
+            "id": self.id,
+            "publisher": self.publisher,
+            "name": self.name,
+            "date": self.date.isoformat(),
+            "origin": self.origin,
+            "checksum": self.checksum,
+            "synthetic": self.synthetic,
+            "observations": self.observation_count,
+        }
+
 
 class ImportedFile(models.Model):
     """One file of a release, with what the reader made of it (the import summary)."""

@@ -43,19 +43,7 @@ def dump(folder: Path) -> dict[str, str]:
     frame = to_frame(select())
     written = [export(frame, folder / f"observations.{EXTENSIONS[fmt]}", fmt) for fmt in FORMATS]
     written.append(write_sdmx_structure(folder / "structure.sdmx.xml"))
-    releases = [
-        {
-            "id": r.id,
-            "publisher": r.publisher,
-            "name": r.name,
-            "date": r.date.isoformat(),
-            "origin": r.origin,
-            "checksum": r.checksum,
-            "synthetic": r.synthetic,
-            "observations": r.observation_count,
-        }
-        for r in Release.objects.order_by("id")
-    ]
+    releases = [r.describe() for r in Release.objects.order_by("id")]
     release_file = folder / "releases.json"
     release_file.write_text(json.dumps(releases, ensure_ascii=False, indent=1), encoding="utf-8")
     written.append(release_file)

@@ -36,16 +36,7 @@ def series_metadata(code: str) -> dict[str, Any]:
         "units": sorted(set(rows.values_list("unit", flat=True))),
         "periods": periods,
         "areas": rows.values("area").distinct().count(),
-        "releases": [
-            {
-                "id": r.id,
-                "publisher": r.publisher,
-                "name": r.name,
-                "date": r.date.isoformat(),
-                "synthetic": r.synthetic,
-            }
-            for r in Release.objects.filter(observations__indicator=code).distinct()
-        ],
+        "releases": [r.describe() for r in Release.objects.filter(observations__indicator=code).distinct()],
         "disaggregations": {
             d: sorted(set(rows.exclude(**{d: "_T"}).values_list(d, flat=True))) for d in DISAGGREGATIONS
         },
