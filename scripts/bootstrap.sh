@@ -30,3 +30,8 @@ target="$ROOT"; [ -n "$extras" ] && target="$ROOT[$extras]"
   | grep -v -e "^WARNING: Location" -e "^\s*$" || true
 "$VENV/bin/python" -c "import wsis" # fail here, clearly, if the install did not work
 export PATH="$VENV/bin:$PATH"
+# Front-end packages from the npm registry, pinned by package-lock.json: the world-atlas boundaries that the
+# maps vendor at build time, and the accessibility checkers of the browser tests. Puppeteer (under pa11y)
+# must not download a browser of its own: the tests point it at Debian's chromium.
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+(cd "$ROOT" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)

@@ -16,3 +16,25 @@ def shared() -> Path:
     if not (path / "README.md").is_file():
         pytest.fail(f"shared data not found at {path}; set WSIS_SHARED_DATA to the shared/data folder")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_state_read_on_every_request() -> None:
+    """Tests change data and look at pages straight after: the page cache must see the new data state at
+    once, not after the one second a production process may reuse it (WSIS_PAGE_STATE_SECONDS)."""
+    from django.conf import settings
+
+    settings.WSIS_PAGE_STATE_SECONDS = 0
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium driven by Playwright (never a downloaded browser build), one per test."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()

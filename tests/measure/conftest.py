@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.warehouse_loading import empty_warehouse
 from tests.web.conftest import django_db_setup  # noqa: F401 - the session fixture, shared
 
 ITU_INTERNET = "itu-datahub/individuals_using_internet.csv"
@@ -40,7 +41,7 @@ def loaded(django_db_setup, django_db_blocker, shared: Path) -> Iterator[Loaded]
     from wsis.apps.reference.models import Membership
     from wsis.apps.reference.sync import store_income_groups
     from wsis.apps.warehouse.domain.importing import import_release
-    from wsis.apps.warehouse.models import Observation, Release
+    from wsis.apps.warehouse.models import Release
     from wsis.reference.income import read_metadata_country, validity
     from wsis.reference.loader import knowledge
 
@@ -54,25 +55,4 @@ def loaded(django_db_setup, django_db_blocker, shared: Path) -> Iterator[Loaded]
     yield Loaded(str(itu.release), str(pop.release), str(wb.release), stored, tuple(income.members("LIC")))
     with django_db_blocker.unblock():
         Membership.objects.filter(group__kind="income", valid_from=validity(INCOME_FISCAL_YEAR)[0]).delete()
-        Observation.objects.all().delete()
-        Release.objects.all().delete()
-        _restart_ids()
-
-
-def _restart_ids() -> None:
-    """Number the warehouse's and the computations' rows from 1 again, as the test folders that run after
-    this one expect of an untouched database (ids are not reused otherwise, even after a rollback on
-    PostgreSQL)."""
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    from wsis.apps.measure.models import Computation
-    from wsis.apps.warehouse.models import ImportedFile, Observation, QualityFlag, Release
-
-    models = [Release, Observation, ImportedFile, QualityFlag, Computation, Computation.releases.through]
-    for model in models:
-        assert not model.objects.exists(), f"{model.__name__} still has rows"
-    sequences = [{"table": m._meta.db_table, "column": "id"} for m in models]
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_by_name_sql(no_style(), sequences):
-            cursor.execute(statement)
+        empty_warehouse()

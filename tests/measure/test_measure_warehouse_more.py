@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 import wsis
-from tests.engine.measure.measure_fixtures import IDI_CODES, PUBLISHED
+from tests.engine.measure.measure_fixtures import IDI_CODES, PUBLISHED, assert_reproduces_published
 from tests.measure.conftest import Loaded
 from tests.measure.test_measure_warehouse_interfaces import run
 from wsis.apps.measure.domain import compute
@@ -119,12 +119,7 @@ def test_idi_2024_from_a_release_reproduces_published_scores(
     computation = compute.index("idi-2024", release="IDI 2024 inputs", groups=["LDC"])
     scores = {e["economy"]: e["scores"] for e in computation.result["economies"]}
     assert sorted(scores) == sorted(PUBLISHED)
-    for economy, (_, (u, m, idi)) in PUBLISHED.items():
-        # As in the engine's own test: the IDI within 0.06; U and M within 0.10, because the published raw
-        # values are rounded to one decimal.
-        assert scores[economy]["IDI"] == pytest.approx(idi, abs=0.06)
-        assert scores[economy]["U"] == pytest.approx(u, abs=0.10)
-        assert scores[economy]["M"] == pytest.approx(m, abs=0.10)
+    assert_reproduces_published(scores)
     # Group mean = mean of the scored members (Rwanda is the only LDC among the four).
     ldc = computation.result["groups"][0]
     assert ldc["group"] == "LDC" and ldc["economies"] == 1 and ldc["IDI"] == scores["RWA"]["IDI"]
@@ -164,10 +159,16 @@ def test_progress_towards_internet_targets_on_group_series(loaded: Loaded) -> No
     )
     result = computation.result
     skipped = {s["code"]: s["reason"] for s in result["skipped"]}
-    assert "DEVELOPING is not in the reference knowledge" in skipped["BBC2025-3.DEVELOPING"]
-    assert "parity" in skipped["UMC2030-GENDER-INTERNET"]
+    assert skipped == {"UMC2030-GENDER-INTERNET": "no observations of i99H for sex F, M"}
     assessed = {a["code"]: a for a in result["assessments"]}
-    assert sorted(assessed) == ["BBC2025-3.LDC", "BBC2025-3.WLD"]
+    assert sorted(assessed) == ["BBC2025-3.DEVELOPING", "BBC2025-3.LDC", "BBC2025-3.WLD"]
+    # The developing economies' series is their own aggregate, below the world's and above the LDCs'.
+    developing = assessed["BBC2025-3.DEVELOPING"]
+    assert developing["economy"] == "DEVELOPING" and developing["target"] == 65
+    dev_2018 = compute.aggregate("i99H", ["DEVELOPING"], [2018]).result["aggregates"][0]
+    assert dev_2018["status"] == "ok" and developing["base_value"] == pytest.approx(dev_2018["value"])
+    assert assessed["BBC2025-3.LDC"]["base_value"] < developing["base_value"]
+    assert developing["base_value"] < assessed["BBC2025-3.WLD"]["base_value"]
     world = assessed["BBC2025-3.WLD"]
     # The series assessed is the group's yearly aggregate: base 2018, current = the last year not refused.
     series = {s["period"]: s for s in result["series"] if s["code"] == "BBC2025-3.WLD"}
@@ -191,3 +192,44 @@ def test_progress_for_one_economy_uses_its_own_figures(loaded: Loaded) -> None:
     kenya = result["assessments"][0]
     assert kenya["economy"] == "KEN" and kenya["base_value"] == figure("i99H", "KEN", 2018)
     assert kenya["current_value"] == figure("i99H", "KEN", kenya["current_year"])
+
+
+@pytest.mark.django_db
+def test_parity_target_on_the_women_men_figures(tmp_path: Path, loaded: Loaded) -> None:
+    # Figures by sex written here (the shared files hold one year by sex per economy, too few for a trend)
+    path = tmp_path / "by-sex.csv"
+    rows = [("F", 2022, 40.0), ("M", 2022, 50.0), ("F", 2024, 41.0), ("M", 2024, 50.0)]
+    path.write_text(
+        "indicator,area,period,sex,value,unit\n"
+        + "".join(f"i99H,KEN,{y},{s},{v},percent\n" for s, y, v in rows)
+    )
+    import_release([path], name="Kenya by sex", publisher="test", date=dt.date(2025, 8, 1))
+    computation = compute.progress(targets=["UMC2030-GENDER-INTERNET"], economy="KEN")
+    (kenya,) = computation.result["assessments"]
+    # women/men 0.80 -> 0.82; max(y, 1/y) 1.25 -> 1.2195; required: 1.25 -> 1 from 2022 to 2030
+    observed = (1 / 0.82 / 1.25) ** (1 / 2) - 1
+    required = (1 / 1.25) ** (1 / 8) - 1
+    assert kenya["base_value"] == pytest.approx(1.25) and kenya["current_value"] == pytest.approx(1 / 0.82)
+    assert kenya["progress_value"] == pytest.approx(-observed / abs(required))
+    assert kenya["status"] == "limited progress"
+    assert "women/men ratio" in computation.parameters["parity"]
+    assert "test: Kenya by sex" in [str(r) for r in computation.releases.all()]
+
+
+@pytest.mark.django_db
+def test_household_rates_say_population_stands_in_for_households(shared: Path, loaded: Loaded) -> None:
+    import_release(
+        [shared / "itu-datahub/households_internet_access.csv"],
+        name="DataHub xHH6_IDI",
+        date=dt.date(2025, 6, 1),
+    )
+    computation = compute.aggregate("xHH6_IDI", ["WLD"], [2022])
+    params = answer(computation)["provenance"]["parameters"]
+    assert params["kind"] == "households"
+    # no household counts in the warehouse: the fallback is named wherever the result goes
+    assert params["weights"] == "SP.POP.TOTL (population as a proxy: the warehouse holds no household counts)"
+    code, out, err = run(
+        "aggregate", "--indicator", "xHH6_IDI", "--group", "WLD", "--period", "2022", "--format", "json"
+    )
+    assert code in (0, 3), out + err
+    assert "population as a proxy" in json.loads(out)["provenance"]["parameters"]["weights"]

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from tests.browser import ARGS, BASE_APPS, CHROMIUM
+from tests.browser import BASE_APPS
 from tests.prizes.cast import in_phase, initiative, summary
 from tests.registry.factories import PASSWORD, user
 from wsis.apps.accounts.domain.organizations import create_organization
@@ -22,16 +22,6 @@ from wsis.apps.prizes.domain.phases import create_cycle
 from wsis.apps.prizes.domain.submissions import category_line
 
 APPS = [*BASE_APPS, "wsis.apps.accounts", "wsis.apps.registry", "wsis.apps.prizes"]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.browser import ARGS, BASE_APPS, CHROMIUM
+from tests.browser import BASE_APPS
 from tests.registry.factories import PASSWORD
 from wsis.apps.accounts.domain.staff import make_facilitator
 
@@ -21,16 +21,6 @@ TITLE = {
     "ar": "مكتبات رقمية للقرى",
     "zh": "乡村数字图书馆",
 }
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 def sign_in(page, base, username):

@@ -12,7 +12,8 @@ import pytest
 from django.test import Client
 from django.utils.crypto import get_random_string
 
-from wsis.apps.accounts.domain.tokens import issue_token
+from wsis.apps.accounts.domain.tokens import issue_token, user_for_token
+from wsis.apps.accounts.models import ApiToken
 from wsis.apps.registry.models import Initiative
 
 ROLES = ["anonymous", "user", "editor", "owner", "facilitator", "facilitator_other", "moderator", "admin"]
@@ -129,6 +130,8 @@ PAGES = [
         {"admin"},
     ),
     ("new token", "post", "/en/accounts/tokens/", {"label": "x"}, SIGNED_IN),
+    ("tokens page", "get", "/en/registry/tokens/", None, SIGNED_IN),
+    ("revoke own token", "post", "/en/registry/tokens/{token}/revoke/", {}, {"owner", "admin"}),
 ]
 
 API = [
@@ -192,7 +195,14 @@ def _ids(world) -> dict:
         "org": world.org.pk,
         "other_org": world.other_org.pk,
         "attachment": attachment.pk,
+        # A token of the organization's owner: only they (and an admin) may revoke it.
+        "token": _owner_token(world).pk,
     }
+
+
+def _owner_token(world):
+    issue_token(user=world.owner, label="owner's script")
+    return ApiToken.objects.filter(user=world.owner).latest("pk")
 
 
 def _fill(value, ids):
@@ -204,7 +214,10 @@ def _fill(value, ids):
 
 
 def _snapshot_states() -> dict:
-    return dict(Initiative.objects.values_list("pk", "state")) | {"count": Initiative.objects.count()}
+    return dict(Initiative.objects.values_list("pk", "state")) | {
+        "count": Initiative.objects.count(),
+        "revoked tokens": sorted(ApiToken.objects.filter(revoked=True).values_list("pk", flat=True)),
+    }
 
 
 def _csrf_client(user) -> tuple[Client, str]:
@@ -252,6 +265,8 @@ def test_pages(world, case, role):
                 assert Initiative.objects.get(pk=ids["draft"]).state == "submitted"
             if name == "review":
                 assert Initiative.objects.get(pk=ids["submitted"]).state == "published"
+            if name == "revoke own token":
+                assert ApiToken.objects.get(pk=ids["token"]).revoked
     else:
         assert _denied(response), f"{name} as {role} should be denied: {response.status_code}"
         assert _snapshot_states() == before, f"{name} as {role} changed data although denied"
@@ -318,3 +333,26 @@ def test_private_contact_is_hidden_from_the_public(world, client):
     assert "contact_email" not in api["data"]
     client.force_login(world.editor)
     assert "contact@example.org" in client.get(f"/en/registry/{world.published.pk}/").content.decode()
+
+
+def test_tokens_page_lists_own_tokens_and_revoking_stops_the_api(world, client):
+    """The owner sees their token by prefix, not another person's; once revoked it no longer authenticates
+    (write or read) and stays listed as revoked."""
+    mine = issue_token(user=world.owner, label="sync script")
+    theirs = issue_token(user=world.editor, label="editor's script")
+    client.force_login(world.owner)
+    page = client.get("/en/registry/tokens/").content.decode()
+    assert mine[:8] in page and "sync script" in page
+    assert theirs[:8] not in page and "editor&#x27;s script" not in page
+    assert user_for_token(token=mine) == world.owner
+    token = ApiToken.objects.get(prefix=mine[:8])
+    response = client.post(f"/en/registry/tokens/{token.pk}/revoke/")
+    assert response.status_code == 302
+    assert user_for_token(token=mine) is None
+    headers = {"Authorization": f"Bearer {mine}"}
+    assert client.get(f"/api/v1/registry/initiatives/{world.draft.pk}", headers=headers).status_code == 401
+    assert "revoked" in client.get("/en/registry/tokens/").content.decode()
+    # Another user's token: not found for the owner, untouched.
+    other = ApiToken.objects.get(prefix=theirs[:8])
+    assert client.post(f"/en/registry/tokens/{other.pk}/revoke/").status_code == 404
+    assert user_for_token(token=theirs) == world.editor

@@ -51,7 +51,13 @@ def test_maintenance_reminds_then_marks_inactive_without_deleting(world, mailout
 
 def test_pledge_progress_drives_its_light(world, client):
     pledge = factories.entry(
-        world.org, world.owner, "published", kind="pledge", focus_area="access", title={"en": "P2C pledge"}
+        world.org,
+        world.owner,
+        "published",
+        kind="pledge",
+        focus_area="access",
+        pledge_type="programmatic",
+        title={"en": "P2C pledge"},
     )
     with pytest.raises(RegistryError, match="progress report"):
         verify(initiative=pledge, actor=world.owner)

@@ -46,8 +46,12 @@ def test_conditional_get(client: Client, vintages, tmp_path: Path) -> None:
     etag = first["ETag"]
     assert first["Last-Modified"]
     assert client.get("/api/v1/observations?indicator=i99H", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    again = client.get("/api/v1/observations?indicator=i99H")
+    assert again["X-Page-Cache"] == "hit" and again.json() == first.json()  # the series read is cached
     import_release([_itu_file(tmp_path / "more.csv", [("FIN", "2022", 93.0)])], name="extra")
-    assert client.get("/api/v1/observations?indicator=i99H", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    fresh = client.get("/api/v1/observations?indicator=i99H", HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200 and fresh["X-Page-Cache"] == "miss"  # a new release: read afresh
+    assert fresh.json()["count"] == first.json()["count"] + 1
 
 
 @pytest.mark.django_db

@@ -89,7 +89,8 @@ def test_group_page_follows_membership_dates(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_bad_date_and_unknown_codes_are_not_found(client: Client) -> None:
-    assert client.get("/en/groups/LDC/?on=yesterday").status_code == 404
+    bad_date = client.get("/en/groups/LDC/?on=yesterday")
+    assert bad_date.status_code == 400 and "yesterday" in bad_date.content.decode()
     assert client.get("/en/economies/XXX/").status_code == 404
     assert client.get("/en/action-lines/C99/").status_code == 404
 

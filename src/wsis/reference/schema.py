@@ -174,6 +174,7 @@ class Group(Strict):
     name: Names
     kind: Literal["development", "income", "itu_region", "other"]
     list_source: str
+    verified: bool = True  # false: defined by a stated rule, not checked against the publisher's list
 
 
 class Membership(Strict):

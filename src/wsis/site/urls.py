@@ -3,18 +3,38 @@ each of the six languages; the bare root redirects by the browser's preferred la
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 
+from wsis.apps.public.caching import cached_page
+from wsis.apps.public.views import home as public_home
 from wsis.site import views
 from wsis.site.api import api
+
+#: Warehouse reads served from the page cache while the data are unchanged: the series endpoint is the
+#: API's busiest (bench/site), and its answer is a pure function of the URL and the releases. Other routes
+#: (prizes tallies, registry reads with a token) change with data the cache key does not watch.
+CACHED_API_ROUTES = {"observations", "indicators", "indicators/<code>/metadata", "releases"}
+
+
+def _api_urls() -> tuple[list, str, str]:
+    patterns, app_name, namespace = api.urls
+    wrapped = [
+        URLPattern(p.pattern, cached_page(p.callback), p.default_args, p.name)
+        if isinstance(p, URLPattern) and str(p.pattern) in CACHED_API_ROUTES
+        else p
+        for p in patterns
+    ]
+    return wrapped, app_name, namespace
+
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.health, name="health"),
-    path("api/v1/", api.urls),
+    path("api/v1/", _api_urls()),
 ]
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", cached_page(public_home.home), name="home"),
+    path("", include("wsis.apps.public.urls")),
     path("", include("wsis.apps.reference.urls")),
     path("registry/", include("wsis.apps.registry.urls")),
     path("accounts/", include("wsis.apps.accounts.urls")),

@@ -1,22 +1,9 @@
-"""Site-wide pages: the home page and the health check."""
+"""Site-wide endpoints: the health check. (The home page is the public app's.)"""
 
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-
-from wsis.apps.reference.models import ActionLine, Economy, Group, SdgTarget
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    counts = {
-        "lines": ActionLine.objects.count(),
-        "targets": SdgTarget.objects.count(),
-        "economies": Economy.objects.count(),
-        "groups": Group.objects.count(),
-    }
-    return render(request, "home.html", {"counts": counts})
+from django.http import HttpRequest, JsonResponse
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -35,6 +35,21 @@ PUBLISHED = {
 }
 
 
+# Rwanda's U and M miss the published value by 0.067 at the printed inputs; the printed inputs are rounded
+# to one decimal and the interval of scores they allow contains both published values
+# (test_measure_index.test_rwanda_gap_is_input_rounding). Every other published score is met within 0.06.
+ROUNDING_EXPLAINED = {("RWA", "U"), ("RWA", "M")}
+
+
+def assert_reproduces_published(scores: dict[str, dict[str, float]]) -> None:
+    """Scores by economy and node against the published U, M and IDI 2024."""
+    for economy, (_, published) in PUBLISHED.items():
+        for node, value in zip(("U", "M", "IDI"), published, strict=True):
+            tolerance = 0.07 if (economy, node) in ROUNDING_EXPLAINED else 0.06
+            got = scores[economy][node]
+            assert abs(got - value) <= tolerance, f"{economy} {node}: {got:.3f} vs published {value}"
+
+
 def idi_frame() -> pl.DataFrame:
     return pl.DataFrame(
         [

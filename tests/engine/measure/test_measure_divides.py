@@ -11,6 +11,7 @@ import pytest
 
 from wsis.engine.measure import inequality as ineq
 from wsis.engine.measure.aggregates import aggregate
+from wsis.engine.measure.backend import Backend
 from wsis.engine.measure.convergence import beta_convergence, sigma_convergence
 from wsis.engine.measure.divides import (
     ITU_BANDS,
@@ -124,19 +125,47 @@ def test_population_weights_equal_repeating_the_people() -> None:
     assert ineq.gini([1, 3], [3, 1]) == pytest.approx(0.25)  # 12 / (2 x 16 x 1.5)
 
 
-def test_theil_decomposition_hand_computed() -> None:
-    d = ineq.theil_decomposition([1, 3, 4], None, ["a", "a", "b"], measure="L")
+def test_every_measure_for_many_partitions_in_one_query(backend: Backend | None) -> None:
+    frame = pl.DataFrame(
+        {
+            "case": ["two", "two", "flat", "flat", "flat", "weighted", "weighted", "zero", "zero"]
+            + ["repeated"] * 4,
+            "value": [1.0, 3.0, 5.0, 5.0, 5.0, 1.0, 3.0, 0.0, 2.0, 1.0, 1.0, 1.0, 3.0],
+            "weight": [1.0, 1.0, 1.0, 1.0, 1.0, 3.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        }
+    )
+    table = ineq.inequality_table(frame, by=["case"], backend=backend)
+    got = {r["case"]: r for r in table.to_dicts()}
+    assert table["case"].to_list() == ["flat", "repeated", "two", "weighted", "zero"]
+    two = got["two"]  # hand-computed above: mean 2
+    assert two["n"] == 2 and [two["mean"], two["gini"], two["cv"]] == pytest.approx([2.0, 0.25, 0.5])
+    assert two["theil_t"] == pytest.approx(0.130812, abs=1e-6)
+    assert two["theil_l"] == pytest.approx(0.143841, abs=1e-6)
+    assert got["flat"]["gini"] == 0 and got["flat"]["theil_t"] == pytest.approx(0)
+    for measure in ("mean", "gini", "theil_t", "theil_l", "cv"):  # weights 3 and 1 = repeating people
+        assert got["weighted"][measure] == pytest.approx(got["repeated"][measure])
+    # 0 and 2: Gini 1/2, Theil T = ln 2 (0 ln 0 = 0), Theil L undefined
+    assert got["zero"]["gini"] == pytest.approx(0.5) and got["zero"]["theil_t"] == pytest.approx(math.log(2))
+    assert got["zero"]["theil_l"] is None
+
+
+def test_theil_decomposition_hand_computed(backend: Backend | None) -> None:
+    d = ineq.theil_decomposition([1, 3, 4], None, ["a", "a", "b"], measure="L", backend=backend)
     # mean 8/3; group a: mean 2, L_a = 0.143841; group b: L_b = 0
     assert d.between == pytest.approx(2 / 3 * math.log(4 / 3) + 1 / 3 * math.log(2 / 3))
     assert d.within == pytest.approx(2 / 3 * 0.1438410362)
     assert d.total == pytest.approx(0.152527, abs=1e-6)
+    assert d.groups == {"a": pytest.approx(0.1438410362), "b": pytest.approx(0.0)}
     assert d.within + d.between == pytest.approx(d.total)
     rng = np.random.default_rng(1)
     x, w = rng.uniform(1, 90, 40), rng.uniform(1, 100, 40)
     labels = [str(i % 4) for i in range(40)]
-    t = ineq.theil_decomposition(x, w, labels, measure="T")
+    t = ineq.theil_decomposition(x, w, labels, measure="T", backend=backend)
     assert t.within + t.between == pytest.approx(t.total)
-    assert t.total == pytest.approx(ineq.theil_t(x, w))
+    assert t.total == pytest.approx(ineq.theil_t(x, w))  # the default backend's one-number function
+    # T within: sum over groups of (their share of the total) x (their own T)
+    share = {g: sum(wi * xi for wi, xi, li in zip(w, x, labels, strict=True) if li == g) for g in "0123"}
+    assert t.within == pytest.approx(sum(share[g] / sum(share.values()) * t.groups[g] for g in "0123"))
 
 
 def test_sigma_convergence_hand_computed() -> None:

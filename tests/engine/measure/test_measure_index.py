@@ -10,12 +10,14 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
-from measure_fixtures import IDI_CODES, PUBLISHED
+from measure_fixtures import IDI_CODES, PUBLISHED, assert_reproduces_published
 
 from wsis.engine.measure.index import MethodologyError, load_methodology, score
-from wsis.engine.measure.index.scoring import leaf_scores
+from wsis.engine.measure.index.rounding import input_rounding_bounds
+from wsis.engine.measure.index.scoring import leaf_scores, round_half_up
 from wsis.engine.measure.index.uncertainty import MonteCarlo, uncertainty
 from wsis.engine.measure.memberships import check_memberships
+from wsis.engine.measure.tidy import MeasureInputError
 
 IDI = load_methodology("idi-2024")
 
@@ -37,15 +39,72 @@ def test_leaf_scores_hand_computed() -> None:
 def test_reproduces_published_idi_2024(idi_values: pl.DataFrame) -> None:
     result = score(idi_values, IDI)
     got = {r["economy"]: r for r in result.scores.iter_rows(named=True)}
-    for economy, (_, (u, m, idi)) in PUBLISHED.items():
-        # The IDI holds within 0.06. U and M: the published raw values are rounded to one decimal, which
-        # alone moves Rwanda's U by up to 0.05 and the printed scores are rounded too: 0.10 for the pillars
-        # (largest gaps: Rwanda U 0.09, Finland M 0.063, Rwanda M 0.061; see the report).
-        assert got[economy]["IDI"] == pytest.approx(idi, abs=0.06), economy
-        assert got[economy]["U"] == pytest.approx(u, abs=0.10), economy
-        assert got[economy]["M"] == pytest.approx(m, abs=0.10), economy
+    assert_reproduces_published(got)
+    # ITU rounds indicator scores to one decimal before aggregating: Finland's M is 96.95 (published 97.0),
+    # 96.937 without that rounding
+    assert got["FIN"]["M"] == pytest.approx(96.95)
     assert result.provenance.method == "idi-2024" and result.provenance.method_version == "3.1"
     assert result.provenance.code_version
+
+
+def test_itu_stores_one_decimal_indicator_scores(shared: Path) -> None:
+    # The recorded DataHub scores of a region are means over 18 members of one-decimal member scores: each
+    # times 18 is a multiple of 0.1 (56.3555... x 18 = 1014.4). That is why the methodology rounds.
+    recorded = json.loads((shared / "itu-datahub-api" / "itu-get-idi-by-region.json").read_text())
+    assert recorded
+    for row in recorded:
+        tenths = row["score"] * 18 * 10
+        assert tenths == pytest.approx(round(tenths), abs=1e-6), row
+    assert IDI.score_decimals == 1
+    assert round_half_up(np.array([98.15, 98.149, 62.067, np.nan]), 1)[:3] == pytest.approx(
+        [98.2, 98.1, 62.1]
+    )
+
+
+def _published_interval(value: float) -> tuple[float, float]:
+    return value - 0.05, value + 0.05  # a score printed to one decimal
+
+
+def test_rwanda_gap_is_input_rounding(idi_values: pl.DataFrame) -> None:
+    # Each printed input x.y is any value in [x.y - 0.05, x.y + 0.05]; the bounds are exact (monotone scores)
+    bounds = input_rounding_bounds(idi_values, IDI, 0.05)
+    rows = {(r["economy"], r["node"]): r for r in bounds.iter_rows(named=True)}
+    for economy, (_, published) in PUBLISHED.items():
+        for node, value in zip(("U", "M", "IDI"), published, strict=True):
+            r = rows[(economy, node)]
+            lo, hi = _published_interval(value)
+            assert r["low"] <= r["score"] <= r["high"]
+            assert r["low"] <= hi and r["high"] >= lo, (
+                f"{economy} {node}: [{r['low']}, {r['high']}] vs {value}"
+            )
+    # Rwanda: printed inputs give U 33.133 and M 60.567 (0.067 from the published 33.2 and 60.5) but inputs
+    # 34.45, 21.95 and 60.15 give U 33.167, which prints 33.2; hand-computed with one-decimal scores:
+    # (36.3 + 23.1 + 40.1) / 3
+    assert rows[("RWA", "U")]["score"] == pytest.approx((36.2 + 23.1 + 40.1) / 3)
+    assert rows[("RWA", "U")]["high"] == pytest.approx((36.3 + 23.1 + 40.1) / 3)
+    assert rows[("RWA", "M")]["low"] == pytest.approx(60.5)  # M printed 60.5 is reachable
+
+
+def test_finland_gap_is_not_input_rounding(idi_values: pl.DataFrame) -> None:
+    # Without ITU's rounding of indicator scores, no input compatible with Finland's printed values gives
+    # its published M of 97.0: the interval stops below 96.95.
+    unrounded = IDI.model_copy(update={"score_decimals": None})
+    bounds = input_rounding_bounds(idi_values, unrounded, 0.05)
+    fin_m = bounds.filter((pl.col("economy") == "FIN") & (pl.col("node") == "M")).row(0, named=True)
+    assert fin_m["high"] < 96.95
+    with pytest.raises(MeasureInputError, match="fixed goalposts; not fixed at: i99H"):
+        minmax = IDI.root.model_copy(
+            update={
+                "children": (
+                    IDI.node("U").model_copy(
+                        update={
+                            "children": (IDI.node("i99H").model_copy(update={"normalisation": "minmax"}),)
+                        }
+                    ),
+                )
+            }
+        )
+        input_rounding_bounds(idi_values, IDI.model_copy(update={"root": minmax}))
 
 
 def test_node_scores_are_consistent(idi_values: pl.DataFrame) -> None:
@@ -85,9 +144,10 @@ def test_missing_indicator_reweights_the_node(idi_values: pl.DataFrame) -> None:
     without = idi_values.filter(~((pl.col("economy") == "KEN") & (pl.col("indicator") == "xHH6_IDI")))
     r = score(without, IDI).scores.filter(pl.col("economy") == "KEN").row(0, named=True)
     assert r["xHH6_IDI"] is None
-    assert r["U"] == pytest.approx((40.8 / 95 * 100 + 59.0 / 150 * 100) / 2)
+    # one-decimal scores: 40.8 / 95 -> 42.9; 59.0 / 150 -> 39.3
+    assert r["U"] == pytest.approx((42.9 + 39.3) / 2)
     filled = score(without, IDI, missing="zero").scores.filter(pl.col("economy") == "KEN").row(0, named=True)
-    assert filled["U"] == pytest.approx((40.8 / 95 * 100 + 0 + 59.0 / 150 * 100) / 3)
+    assert filled["U"] == pytest.approx((42.9 + 0 + 39.3) / 3)
 
 
 def test_reference_year_fallback_and_the_five_of_ten_rule() -> None:
@@ -121,7 +181,8 @@ def test_reference_year_fallback_and_the_five_of_ten_rule() -> None:
     assert result.scores["economy"].to_list() == ["AAA"]
     assert result.excluded.row(0, named=True)["economy"] == "BBB"
     assert "4 of 10" in result.excluded["reason"][0]
-    assert result.scores["U"][0] == pytest.approx((50 / 95 + 57 / 95 + 75 / 150) * 100 / 3)
+    # 50 / 95 -> 52.6 (one decimal), 57 / 95 -> 60.0, 75 / 150 -> 50.0
+    assert result.scores["U"][0] == pytest.approx((52.6 + 60.0 + 50.0) / 3)
 
 
 def test_methodology_options_geometric_minmax_winsorise_and_errors(tmp_path: Path) -> None:

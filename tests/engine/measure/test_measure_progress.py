@@ -171,3 +171,52 @@ def test_spec_from_a_reference_target() -> None:
     assert spec is not None and spec.direction == "increase" and spec.target == 75 and spec.economy == "WLD"
     assert pr.spec_from_target(SimpleNamespace(indicator=None, threshold=None)) is None
     assert math.isclose(spec.base_year, 2015)
+
+
+def test_parity_target_on_the_women_men_series() -> None:
+    # Kenya, Internet use: women 40 -> 41, men 50 -> 50 (2022 -> 2024); totals also present, and ignored.
+    rows = [
+        ("KEN", "i99H", 2022, "F", 40.0),
+        ("KEN", "i99H", 2022, "M", 50.0),
+        ("KEN", "i99H", 2024, "F", 41.0),
+        ("KEN", "i99H", 2024, "M", 50.0),
+        ("KEN", "i99H", 2022, "_T", 45.0),
+        ("KEN", "i99H", 2024, "_T", 45.5),
+        ("KEN", "i99H", 2023, "F", 40.5),  # no men's figure that year: no ratio
+    ]
+    values = pl.DataFrame(rows, schema=["economy", "indicator", "period", "sex", "value"], orient="row")
+    ratios = pr.parity_ratios(values)
+    assert ratios["period"].to_list() == [2022, 2024]
+    assert ratios["value"].to_list() == pytest.approx([0.8, 0.82])
+    specs = [
+        pr.ProgressSpec("GENDER", "i99H", "KEN", "parity", target=1.0, base_year=2022, target_year=2030),
+        pr.ProgressSpec("USE", "i99H", "KEN", "increase", target=100.0, base_year=2022, target_year=2030),
+    ]
+    assessed, _ = pr.assess_all(values, specs)
+    gender = assessed.filter(pl.col("code") == "GENDER").row(0, named=True)
+    # max(y, 1/y): 1.25 -> 1/0.82 = 1.219512; observed CAGR over 2 years, required from 1.25 to 1 over 8
+    observed = (1.219512195 / 1.25) ** 0.5 - 1  # -1.2270%
+    required = (1 / 1.25) ** (1 / 8) - 1  # -2.7513%
+    ratio = -observed / abs(required)  # direction down: 0.4460
+    assert gender["progress_value"] == pytest.approx(ratio, abs=1e-6)
+    assert gender["progress_value"] == pytest.approx(0.44598, abs=1e-4)
+    assert gender["status"] == pr.LIMITED and gender["score"] == pytest.approx((ratio - 0.6) * 5 / 1.2)
+    assert gender["base_value"] == pytest.approx(1.25) and gender["target"] == 1.0
+    total = assessed.filter(pl.col("code") == "USE").row(0, named=True)
+    assert (total["base_value"], total["current_value"]) == (45.0, 45.5)  # the totals, not F or M
+
+
+def test_parity_needs_figures_by_sex() -> None:
+    with pytest.raises(pr.MeasureInputError, match="no 'sex' column"):
+        pr.parity_ratios(pl.DataFrame({"economy": ["A"], "indicator": ["x"], "period": [1], "value": [1.0]}))
+    twice = pl.DataFrame(
+        {
+            "economy": ["A", "A"],
+            "indicator": ["x", "x"],
+            "period": [1, 1],
+            "sex": ["F", "F"],
+            "value": [1.0, 2.0],
+        }
+    )
+    with pytest.raises(pr.MeasureInputError, match="two women's figures"):
+        pr.parity_ratios(twice)

@@ -6,9 +6,8 @@ import datetime as dt
 from itertools import groupby
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 
 from wsis.apps.reference.models import (
     ActionLine,
@@ -27,15 +26,6 @@ from wsis.apps.reference.models import (
 def action_lines(request: HttpRequest) -> HttpResponse:
     lines = ActionLine.objects.prefetch_related("sdg_links")
     return render(request, "reference/action_lines.html", {"lines": lines})
-
-
-def action_line(request: HttpRequest, code: str) -> HttpResponse:
-    line = get_object_or_404(ActionLine, code=code)
-    links = MatrixLink.objects.filter(line=line).select_related("target", "target__goal", "version")
-    sub_lines = line.sub_lines.all()
-    return render(
-        request, "reference/action_line.html", {"line": line, "links": links, "sub_lines": sub_lines}
-    )
 
 
 def goals(request: HttpRequest) -> HttpResponse:
@@ -68,16 +58,6 @@ def economies(request: HttpRequest) -> HttpResponse:
     return render(request, "reference/economies.html", {"by_region": by_region, "total": rows.count()})
 
 
-def economy(request: HttpRequest, iso3: str) -> HttpResponse:
-    item = get_object_or_404(
-        Economy.objects.select_related("region", "subregion", "intermediate_region"), iso3=iso3.upper()
-    )
-    memberships = item.memberships.select_related("group").order_by(
-        "group__kind", "group__code", "valid_from"
-    )
-    return render(request, "reference/economy.html", {"economy": item, "memberships": memberships})
-
-
 def groups(request: HttpRequest) -> HttpResponse:
     today = dt.date.today()
     items = list(Group.objects.all())
@@ -89,22 +69,6 @@ def groups(request: HttpRequest) -> HttpResponse:
 
 def _members_on(group: Group, day: dt.date):
     return Membership.objects.filter(group=group, valid_from__lte=day).exclude(valid_to__lte=day)
-
-
-def group(request: HttpRequest, code: str) -> HttpResponse:
-    item = get_object_or_404(Group, code=code.upper())
-    raw = request.GET.get("on")
-    try:
-        day = dt.date.fromisoformat(raw) if raw else dt.date.today()
-    except ValueError as exc:
-        raise Http404(_("The date must be written as YYYY-MM-DD.")) from exc
-    members = _members_on(item, day).select_related("economy")
-    history = item.memberships.exclude(valid_to__isnull=True).select_related("economy").order_by("valid_to")
-    return render(
-        request,
-        "reference/group.html",
-        {"group": item, "members": members, "day": day, "history": history},
-    )
 
 
 def indicators(request: HttpRequest) -> HttpResponse:

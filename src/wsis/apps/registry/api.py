@@ -94,6 +94,13 @@ class ResultIn(Schema):
     actual: Decimal | None = None
 
 
+class PledgeTarget(Schema):
+    description: str
+    value: Decimal | None = None
+    unit: str = ""
+    year: int | None = None
+
+
 class EntryIn(Schema):
     organization: int
     kind: str = "initiative"
@@ -117,6 +124,12 @@ class EntryIn(Schema):
     contact_name: str = ""
     contact_email: str = ""
     contact_public: bool = False
+    focus_area: str = ""
+    pillar: str = ""
+    pledge_type: str = ""
+    pledge_value_usd: Decimal | None = None
+    beneficiaries: list[str] = []
+    pledge_targets: list[PledgeTarget] = []
 
 
 class DecisionIn(Schema):

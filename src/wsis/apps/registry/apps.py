@@ -9,4 +9,17 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from wsis.apps.registry import rules  # noqa: F401 - registers the permission predicates
+
+        post_migrate.connect(_ensure_triggers, sender=self)
+
+
+def _ensure_triggers(sender, using: str = "default", **kwargs) -> None:
+    """A later migration that rebuilds a registry table on SQLite drops its triggers; put them back."""
+    from django.db import connections
+
+    from wsis.apps.registry import triggers
+
+    triggers.ensure(connections[using])

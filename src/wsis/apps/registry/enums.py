@@ -70,6 +70,30 @@ class FocusArea(models.TextChoices):
     ACCELERATE = "accelerate", _("Accelerate")
 
 
+class PledgeType(models.TextChoices):
+    """Partner2Connect pledge types."""
+
+    PROGRAMMATIC = "programmatic", _("Programmatic")
+    ADVOCACY = "advocacy", _("Advocacy")
+    POLICY = "policy", _("Policy")
+    FINANCIAL = "financial", _("Financial")
+
+
+class Beneficiary(models.TextChoices):
+    """Beneficiary groups a pledge names (a project vocabulary: P2C asks for groups in free text)."""
+
+    GENERAL = "general", _("General population")
+    WOMEN = "women_girls", _("Women and girls")
+    YOUTH = "youth_children", _("Children and youth")
+    OLDER = "older_persons", _("Older persons")
+    DISABILITIES = "disabilities", _("Persons with disabilities")
+    RURAL = "rural_remote", _("Rural and remote communities")
+    INDIGENOUS = "indigenous", _("Indigenous peoples")
+    DISPLACED = "displaced", _("Refugees, migrants and displaced people")
+    SMALL_BUSINESS = "msme", _("Micro, small and medium enterprises")
+    PUBLIC_SECTOR = "public_sector", _("Public institutions")
+
+
 # IATI codes for the exporter and importer.
 IATI_STATUS = {ActivityStatus.PLANNED: "1", ActivityStatus.ONGOING: "2", ActivityStatus.COMPLETED: "4"}
 IATI_SCOPE = {Scope.INTERNATIONAL: "1", Scope.REGIONAL: "2", Scope.NATIONAL: "4", Scope.LOCAL: "6"}

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wsis.apps.reference.models import localized
-from wsis.apps.registry.enums import ActivityStatus, FocusArea, Kind, Scope, State
+from wsis.apps.registry.enums import ActivityStatus, Beneficiary, FocusArea, Kind, PledgeType, Scope, State
 
 
 class Initiative(models.Model):
@@ -46,9 +46,17 @@ class Initiative(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_public = models.BooleanField(_("show the contact publicly"), default=False)
-    # Pledges (Partner2Connect): focus area and the pledged value in USD.
+    # Pledges (Partner2Connect): focus area and pillar of the P2C Action Framework, type, pledged value in
+    # USD, beneficiary groups, and the pledge's own measurable targets
+    # ([{"description": ..., "value": ..., "unit": ..., "year": ...}]).
     focus_area = models.CharField(_("focus area"), max_length=16, choices=FocusArea, blank=True)
-    pledge_value_usd = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    pillar = models.CharField(_("pillar"), max_length=100, blank=True)
+    pledge_type = models.CharField(_("pledge type"), max_length=16, choices=PledgeType, blank=True)
+    pledge_value_usd = models.DecimalField(
+        _("pledged value (USD)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    beneficiaries = models.JSONField(_("beneficiary groups"), default=list, blank=True)
+    pledge_targets = models.JSONField(_("pledge targets"), default=list, blank=True)
     iati_identifier = models.CharField(max_length=200, unique=True, null=True, blank=True)
     same_as = models.ForeignKey(
         "self",
@@ -89,6 +97,10 @@ class Initiative(models.Model):
     @property
     def display_summary(self) -> str:
         return localized(self.summary) or self.summary.get(self.original_language, "")
+
+    @property
+    def beneficiary_labels(self) -> list[str]:
+        return [str(Beneficiary(code).label) for code in self.beneficiaries if code in Beneficiary.values]
 
     @property
     def display_description(self) -> str:
@@ -221,6 +233,22 @@ class SearchDocument(models.Model):
     text_es = models.TextField(default="")
     text_all = models.TextField(default="")
     title_all = models.TextField(default="")
+    # Overlapping pairs of Chinese characters of text_zh, space-separated: PostgreSQL indexes them as an
+    # array (migration 0005) so that two-character words, too short for trigrams, are found by index.
+    zh_grams = models.TextField(default="")
 
     def __str__(self) -> str:
         return f"search document of {self.initiative_id}"
+
+
+class IndexChange(models.Model):
+    """A change to an initiative, appended by database triggers (migration 0003) on every insert or
+    update of ``registry_initiative``: the in-memory search index of each process reads the changes it
+    has not seen. ``stamp`` (random) tells a row apart from a later one that reused its id after a
+    rollback. Old rows are pruned by the daily maintenance."""
+
+    initiative_id = models.BigIntegerField()
+    stamp = models.CharField(max_length=40)
+
+    def __str__(self) -> str:
+        return f"change {self.pk} of {self.initiative_id}"

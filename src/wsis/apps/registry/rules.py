@@ -82,3 +82,13 @@ rules.add_perm("registry.verify_initiative", (is_member_of_entry_org | is_admin)
 rules.add_perm("registry.report_progress", (is_member_of_entry_org | is_admin) & is_published & is_pledge)
 rules.add_perm("registry.attach_file", (is_member_of_entry_org | is_admin) & is_editable)
 rules.add_perm("registry.import_entries", is_org_member | is_admin)  # object: the organization
+
+
+@rules.predicate
+def owns_token(user, token) -> bool:
+    return bool(user.is_authenticated and token.user_id == user.pk)
+
+
+# API tokens: their owner sees and revokes them; an admin may revoke anyone's (a leaked token).
+rules.add_perm("registry.see_token", owns_token | is_admin)
+rules.add_perm("registry.revoke_token", owns_token | is_admin)

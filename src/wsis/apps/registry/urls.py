@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wsis.apps.registry import views, views_open
+from wsis.apps.registry import views, views_open, views_tokens
 
 app_name = "registry"
 urlpatterns = [
@@ -24,4 +24,6 @@ urlpatterns = [
     path("dumps/", views_open.dumps, name="dumps"),
     path("dumps/<str:name>", views_open.dump_file, name="dump_file"),
     path("import/", views_open.import_page, name="import"),
+    path("tokens/", views_tokens.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views_tokens.revoke, name="revoke_token"),
 ]

@@ -12,6 +12,10 @@ estimate - or here) and missing, and is *refused* (no value, ``status="refused"`
 :class:`CoverageError` with ``strict=True``) when the coverage - the share of the group's weight with a
 figure of the input for the period (reported, plus publisher estimates unless
 ``estimates_count_as_coverage=False``) - is below ``min_coverage``.
+
+The relational work (members on the date, weights, the imputation chain, shares, weighted means, sums)
+is one SQL query per call run by a :mod:`.backend` (DuckDB by default, Spark as well), for any number of
+groups and periods at once (:func:`aggregate_many`).
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from typing import Any, Literal
 
 import polars as pl
 
-from wsis.engine.measure.imputation import FillContext, Filled, Method, NearestYear, describe
-from wsis.engine.measure.memberships import PeriodDay, members_on, period_date
+from wsis.engine.measure.backend import Backend, resolve, with_ctes
+from wsis.engine.measure.imputation import Method, NearestYear, describe
+from wsis.engine.measure.memberships import PeriodDay, period_date
 from wsis.engine.measure.provenance import Provenance
 from wsis.engine.measure.tidy import MeasureInputError, is_imputed_nature
 
@@ -101,12 +106,54 @@ def aggregate(
     membership_day: PeriodDay | dt.date = "mid",
     strict: bool = False,
     releases: Sequence[str] = (),
+    backend: Backend | None = None,
 ) -> Aggregate:
     """Aggregate ``indicator`` over ``group`` for ``period``.
 
     ``values`` is a tidy frame (:mod:`.tidy`); ``weights`` a tidy-like frame ``economy, period, value``
     (population for ``people``, households for ``households``; optional for ``count`` and ``index``, where
     shares are then shares of members). ``min_coverage`` is the minimum covered share of the group's weight.
+    ``backend`` runs the SQL (:mod:`.backend`; DuckDB when omitted).
+    """
+    return aggregate_many(
+        values,
+        indicator=indicator,
+        groups=[group],
+        periods=[period],
+        memberships=memberships,
+        kind=kind,
+        weights=weights,
+        imputation=imputation,
+        min_coverage=min_coverage,
+        estimates_count_as_coverage=estimates_count_as_coverage,
+        membership_day=membership_day,
+        strict=strict,
+        releases=releases,
+        backend=backend,
+    )[0]
+
+
+def aggregate_many(
+    values: pl.DataFrame,
+    *,
+    indicator: str,
+    groups: Sequence[str],
+    periods: Sequence[int],
+    memberships: pl.DataFrame,
+    kind: Kind = "people",
+    weights: pl.DataFrame | None = None,
+    imputation: Sequence[Method] = DEFAULT_IMPUTATION,
+    min_coverage: float = 0.5,
+    estimates_count_as_coverage: bool = True,
+    membership_day: PeriodDay | dt.date = "mid",
+    strict: bool = False,
+    releases: Sequence[str] = (),
+    backend: Backend | None = None,
+) -> list[Aggregate]:
+    """:func:`aggregate` for every group and period (group-major order), computed in one query.
+
+    Members, their weights, the imputation chain and the shares of all requested aggregates are one SQL
+    statement on the backend; only the wording of the messages is left to Python.
     """
     if not 0 <= min_coverage <= 1:
         raise ValueError(f"min_coverage must be within 0-1, got {min_coverage}")
@@ -114,52 +161,161 @@ def aggregate(
         raise MeasureInputError(
             f"a {kind}-weighted aggregate needs weights ({_weight_name(kind, True)} by economy and period)"
         )
-    on = period_date(period, membership_day)
-    members = members_on(memberships, group, on)
-    series = values.filter(pl.col("indicator") == indicator)
-    weight_of = _weights_for(weights, period) if weights is not None else {}
-    filled = fill_members(series, members, period, imputation, weight_of, on)
-    detail = pl.DataFrame(
-        [f.__dict__ for f in filled],
-        schema={"economy": pl.Utf8, "value": pl.Float64, "source": pl.Utf8, "source_period": pl.Int64},
+    requests, tables = aggregate_inputs(
+        values, indicator, groups, periods, memberships, weights, membership_day
     )
-    use_weights = weights is not None
-    unweighted = tuple(e for e in members if use_weights and not weight_of.get(e))
-    detail = detail.with_columns(
-        pl.col("economy").replace_strict(weight_of, default=None, return_dtype=pl.Float64).alias("weight")
+    sql, extra = aggregate_sql(imputation, weighted=weights is not None)
+    rows = resolve(backend).run(sql, {**tables, **extra})
+    # Split once (rows come ordered by request and economy): per-request polars calls would cost more
+    # than the query itself for a thousand aggregates.
+    details = {
+        key[0]: part
+        for key, part in rows.select(
+            "req_id", *[pl.col(name).cast(dtype) for name, dtype in _DETAIL_SCHEMA.items()]
+        )
+        .partition_by("req_id", as_dict=True, include_key=False)
+        .items()
+    }
+    totals = {
+        r["req_id"]: r
+        for r in rows.unique("req_id", keep="first", maintain_order=True)
+        .select("req_id", *_TOTALS)
+        .to_dicts()
+    }
+    chain = describe(list(imputation))
+    provenance_of = {
+        on: Provenance(
+            method=f"aggregate/{kind}",
+            method_version=METHOD_VERSION,
+            inputs=tuple(releases),
+            parameters={
+                "imputation": chain,
+                "min_coverage": min_coverage,
+                "estimates_count_as_coverage": estimates_count_as_coverage,
+                "membership_date": on.isoformat(),
+            },
+        )
+        for on in {on for _, _, on in requests}
+    }
+    results = []
+    for req_id, (group, period, on) in enumerate(requests):
+        result = _result(
+            details.get(req_id, pl.DataFrame(schema=_DETAIL_SCHEMA)),
+            totals.get(req_id, {}),
+            group=group,
+            indicator=indicator,
+            period=period,
+            on=on,
+            kind=kind,
+            use_weights=weights is not None,
+            min_coverage=min_coverage,
+            estimates_count_as_coverage=estimates_count_as_coverage,
+            provenance=provenance_of[on],
+        )
+        if strict and result.status == "refused":
+            raise CoverageError(result.message)
+        results.append(result)
+    return results
+
+
+Request = tuple[str, int, dt.date]  # group, period, membership date
+
+
+def aggregate_inputs(
+    values: pl.DataFrame,
+    indicator: str,
+    groups: Sequence[str],
+    periods: Sequence[int],
+    memberships: pl.DataFrame,
+    weights: pl.DataFrame | None,
+    membership_day: PeriodDay | dt.date = "mid",
+) -> tuple[list[Request], dict[str, pl.DataFrame]]:
+    """The requests (group-major) and the tables :func:`aggregate_sql` reads, checked and sorted."""
+    requests = [(g, int(p), period_date(int(p), membership_day)) for g in groups for p in periods]
+    tables = {
+        "req": pl.DataFrame(
+            {
+                "req_id": range(len(requests)),
+                "grp": [g for g, _, _ in requests],
+                "period": [p for _, p, _ in requests],
+                "on_date": [on for _, _, on in requests],
+            },
+            schema={"req_id": pl.Int64, "grp": pl.Utf8, "period": pl.Int64, "on_date": pl.Date},
+        ),
+        "mem": memberships.filter(pl.col("group").is_in(list(groups)))
+        .select(
+            pl.col("group").cast(pl.Utf8).alias("grp"),
+            pl.col("economy").cast(pl.Utf8),
+            pl.col("valid_from").cast(pl.Date),
+            pl.col("valid_to").cast(pl.Date),
+        )
+        .sort(pl.all(), nulls_last=True),
+        "obs": series_of(values, indicator),
+    }
+    if weights is not None:
+        tables["wts"] = _weights_for(weights, sorted({p for _, p, _ in requests}))
+    return requests, tables
+
+
+_DETAIL_SCHEMA = {
+    "economy": pl.Utf8,
+    "value": pl.Float64,
+    "source": pl.Utf8,
+    "source_period": pl.Int64,
+    "weight": pl.Float64,
+}
+_TOTALS = (
+    "total_weight",
+    "reported_weight",
+    "estimate_weight",
+    "imputed_weight",
+    "missing_weight",
+    "weighted_mean",
+    "value_sum",
+    "value_mean",
+)
+
+
+def _result(
+    detail: pl.DataFrame,
+    first: dict[str, Any],
+    *,
+    group: str,
+    indicator: str,
+    period: int,
+    on: dt.date,
+    kind: Kind,
+    use_weights: bool,
+    min_coverage: float,
+    estimates_count_as_coverage: bool,
+    provenance: Provenance,
+) -> Aggregate:
+    """One request's members (``detail``) and totals (``first``: empty when the group has no members)."""
+    total = float(first.get("total_weight") or 0.0)
+
+    def share(column: str) -> float:
+        return float(first[column] or 0.0) / total if total else 0.0
+
+    reported, estimate = share("reported_weight"), share("estimate_weight")
+    imputed_here, missing = share("imputed_weight"), share("missing_weight")
+    unweighted = (
+        tuple(
+            e
+            for e, w in zip(detail["economy"].to_list(), detail["weight"].to_list(), strict=True)
+            if not (w is not None and w > 0)
+        )
         if use_weights
-        else pl.lit(1.0).alias("weight")
+        else ()
     )
-    counted = detail.filter(pl.col("weight").is_not_null() & (pl.col("weight") > 0))
-    total = float(counted["weight"].sum()) if counted.height else 0.0
-
-    def share(expr: pl.Expr) -> float:
-        return float(counted.filter(expr)["weight"].sum()) / total if total else 0.0
-
-    reported = share(pl.col("source") == "reported")
-    estimate = share(pl.col("source") == "estimate")
-    imputed_here = share(pl.col("source").str.starts_with("imputed"))
-    missing = share(pl.col("source") == "missing")
     # Coverage is what the input itself says about the period. A publisher's own estimates (ITU fills most
     # low-income economies) count by default: they are the custodian's figures, not guesses made here.
     coverage = reported + estimate if estimates_count_as_coverage else reported
     covered_by = (
         "reported figures and publisher estimates" if estimates_count_as_coverage else "reported figures"
     )
-    provenance = Provenance(
-        method=f"aggregate/{kind}",
-        method_version=METHOD_VERSION,
-        inputs=tuple(releases),
-        parameters={
-            "imputation": describe(list(imputation)),
-            "min_coverage": min_coverage,
-            "estimates_count_as_coverage": estimates_count_as_coverage,
-            "membership_date": on.isoformat(),
-        },
-    )
     value: float | None = None
     status: Literal["ok", "refused", "empty"] = "ok"
-    if not members:
+    if not detail.height:
         status, message = "empty", f"group {group} has no members on {on.isoformat()}"
     elif coverage < min_coverage:
         status = "refused"
@@ -169,7 +325,8 @@ def aggregate(
             f"(imputed {estimate + imputed_here:.1%}, missing {missing:.1%})"
         )
     else:
-        value = _combine(counted.filter(pl.col("value").is_not_null()), kind)
+        combined = first[{"count": "value_sum", "index": "value_mean"}.get(kind, "weighted_mean")]
+        value = None if combined is None else float(combined)
         message = (
             f"{_weight_name(kind, use_weights)} reported {reported:.1%}, "
             f"imputed {estimate + imputed_here:.1%} (publisher estimates {estimate:.1%}, "
@@ -177,7 +334,7 @@ def aggregate(
         )
         if unweighted:
             message += f"; left out for lack of a weight: {', '.join(unweighted)}"
-    result = Aggregate(
+    return Aggregate(
         group=group,
         indicator=indicator,
         period=period,
@@ -186,7 +343,7 @@ def aggregate(
         status=status,
         message=message,
         membership_date=on,
-        members=len(members),
+        members=detail.height,
         reported_share=reported,
         estimate_share=estimate,
         imputed_here_share=imputed_here,
@@ -195,9 +352,6 @@ def aggregate(
         detail=detail,
         provenance=provenance,
     )
-    if strict and status == "refused":
-        raise CoverageError(message)
-    return result
 
 
 def _weight_name(kind: Kind, use_weights: bool) -> str:
@@ -206,69 +360,137 @@ def _weight_name(kind: Kind, use_weights: bool) -> str:
     return "households" if kind == "households" else "population"
 
 
-def _combine(rows: pl.DataFrame, kind: Kind) -> float | None:
-    if rows.height == 0:
-        return None
-    if kind == "count":
-        return float(rows["value"].sum())
-    if kind == "index":
-        return float(rows["value"].mean())  # type: ignore[arg-type]
-    return float((rows["value"] * rows["weight"]).sum()) / float(rows["weight"].sum())
+def series_of(values: pl.DataFrame, indicator: str) -> pl.DataFrame:
+    """The indicator's figures as ``economy, period, value, est`` (``est``: flagged as an estimate)."""
+    for col in ("economy", "indicator", "period", "value"):
+        if col not in values.columns:
+            raise MeasureInputError(f"values: missing column '{col}'")
+    series = values.filter(pl.col("indicator") == indicator).select(
+        pl.col("economy").cast(pl.Utf8),
+        pl.col("period").cast(pl.Int64),
+        pl.col("value").cast(pl.Float64),
+        (is_imputed_nature(pl.col("nature")) if "nature" in values.columns else pl.lit(False)).alias("est"),
+    )
+    # The SQL joins on (economy, period): a repeated key would count a member twice.
+    twice = series.filter(pl.struct("economy", "period").is_duplicated())
+    if twice.height:
+        r = twice.row(0, named=True)
+        raise MeasureInputError(
+            f"values: {indicator} has two figures for economy {r['economy']} in period {r['period']}"
+        )
+    # Sorted: the same figures in any row order give the same bits (see backend.DuckDBBackend).
+    return series.drop_nulls(["economy", "period", "value"]).sort("economy", "period")
 
 
-def _weights_for(weights: pl.DataFrame, period: int) -> dict[str, float]:
+def _weights_for(weights: pl.DataFrame, periods: Sequence[int]) -> pl.DataFrame:
     for col in ("economy", "period", "value"):
         if col not in weights.columns:
             raise MeasureInputError(f"weights: missing column '{col}'")
-    rows = weights.filter(pl.col("period").cast(pl.Int64) == period)
-    return {
-        e: float(v)
-        for e, v in zip(rows["economy"], rows["value"].cast(pl.Float64), strict=True)
-        if v is not None
-    }
+    rows = weights.select(
+        pl.col("economy").cast(pl.Utf8),
+        pl.col("period").cast(pl.Int64),
+        pl.col("value").cast(pl.Float64).alias("weight"),
+    ).filter(pl.col("period").is_in(list(periods)) & pl.col("weight").is_not_null())
+    twice = rows.filter(pl.struct("economy", "period").is_duplicated())
+    if twice.height:
+        r = twice.row(0, named=True)
+        raise MeasureInputError(f"weights: two values for economy {r['economy']} in period {r['period']}")
+    return rows.sort("economy", "period")
 
 
-def fill_members(
-    series: pl.DataFrame,
-    members: Sequence[str],
-    period: int,
-    methods: Sequence[Method],
-    weights: dict[str, float],
-    on: dt.date,
-) -> list[Filled]:
-    """Each member's figure for ``period``: reported, flagged estimate, imputed by ``methods``, or missing."""
-    flagged = (
-        series.with_columns(is_imputed_nature(pl.col("nature")).alias("_est"))
-        if "nature" in series.columns
-        else series.with_columns(pl.lit(False).alias("_est"))
+def aggregate_sql(methods: Sequence[Method], weighted: bool) -> tuple[str, dict[str, pl.DataFrame]]:
+    """The one query behind :func:`aggregate_many` and the extra tables its imputation methods read.
+
+    It reads ``req(req_id, grp, period, on_date)``, ``mem(grp, economy, valid_from, valid_to)``,
+    ``obs(economy, period, value, est)`` and, when ``weighted``, ``wts(economy, period, weight)``; it
+    returns one row per member and request with the member's figure, how it was obtained and its weight,
+    and the request's totals repeated on each row (window sums: one pass gives detail and summary).
+    """
+    weight = "w.weight" if weighted else "CAST(1.0 AS DOUBLE)"
+
+    def join_weights(alias: str, how: str = "LEFT") -> str:
+        if not weighted:
+            return ""
+        return f"{how} JOIN wts w ON w.economy = {alias}.economy AND w.period = {alias}.period"
+
+    ctes: list[tuple[str, str]] = [
+        (
+            "members",
+            """
+SELECT DISTINCT r.req_id, r.grp, r.period, r.on_date, m.economy
+FROM req r JOIN mem m ON m.grp = r.grp AND m.valid_from <= r.on_date
+                     AND (m.valid_to IS NULL OR m.valid_to > r.on_date)""",
+        ),
+        (
+            "figures",
+            """
+SELECT m.req_id, m.economy, o.value, o.est
+FROM members m JOIN obs o ON o.economy = m.economy AND o.period = m.period""",
+        ),
+        (
+            "gap",
+            """
+SELECT m.req_id, m.grp, m.period, m.on_date, m.economy
+FROM members m LEFT JOIN figures f ON f.req_id = m.req_id AND f.economy = m.economy
+WHERE f.economy IS NULL""",
+        ),
+        (
+            "reported",
+            f"""
+SELECT o.economy, o.period, o.value, {weight} AS weight
+FROM obs o {join_weights("o", "INNER")}
+WHERE NOT o.est AND o.period IN (SELECT DISTINCT period FROM req) AND {weight} > 0""",
+        ),
+    ]
+    tables: dict[str, pl.DataFrame] = {}
+    fills: list[tuple[str, str, str]] = []  # (alias, CTE, source label), in the chain's order
+    for i, method in enumerate(methods):
+        method_ctes, method_tables = method.sql(f"m{i}_")
+        ctes += method_ctes
+        tables.update(method_tables)
+        fills.append((f"c{i}", method_ctes[-1][0], "imputed:" + method.name.replace("'", "''")))
+    value = " ".join(f"WHEN {a}.economy IS NOT NULL THEN {a}.value" for a, _, _ in fills)
+    source = " ".join(f"WHEN {a}.economy IS NOT NULL THEN '{label}'" for a, _, label in fills)
+    period = " ".join(f"WHEN {a}.economy IS NOT NULL THEN {a}.source_period" for a, _, _ in fills)
+    joins = "\n".join(
+        f"LEFT JOIN {cte} {a} ON {a}.req_id = m.req_id AND {a}.economy = m.economy" for a, cte, _ in fills
     )
-    now = flagged.filter(pl.col("period") == period)
-    reported = {e: v for e, v, est in now.select("economy", "value", "_est").iter_rows() if not est}
-    estimates = {e: v for e, v, est in now.select("economy", "value", "_est").iter_rows() if est}
-    context = FillContext(period, on, reported, weights, tuple(members))
-    by_economy = {key[0]: frame for key, frame in flagged.group_by("economy")}
-    out: list[Filled] = []
-    for economy in members:
-        if economy in reported:
-            out.append(Filled(economy, reported[economy], "reported", period))
-            continue
-        if economy in estimates:
-            out.append(Filled(economy, estimates[economy], "estimate", period))
-            continue
-        history = by_economy.get(economy)
-        history = (
-            history.select("period", "value")
-            if history is not None
-            else pl.DataFrame(schema={"period": pl.Int64, "value": pl.Float64})
+    ctes.append(
+        (
+            "detail",
+            f"""
+SELECT m.req_id, m.economy,
+       CASE WHEN f.economy IS NOT NULL THEN f.value {value} END AS value,
+       CASE WHEN f.economy IS NOT NULL THEN (CASE WHEN f.est THEN 'estimate' ELSE 'reported' END)
+            {source} ELSE 'missing' END AS source,
+       CASE WHEN f.economy IS NOT NULL THEN m.period {period} END AS source_period,
+       {weight} AS weight
+FROM members m
+LEFT JOIN figures f ON f.req_id = m.req_id AND f.economy = m.economy
+{joins}
+{join_weights("m")}""",
         )
-        for method in methods:
-            got = method.fill(economy, period, history, context)
-            if got is not None:
-                out.append(Filled(economy, got[0], f"imputed:{method.name}", got[1]))
-                break
-        else:
-            out.append(Filled(economy, None, "missing", None))
-    return out
+    )
+
+    # Only members with a positive weight count, in the shares and in the value.
+    def counted(what: str, test: str = "TRUE") -> str:
+        return f"SUM(CASE WHEN weight > 0 AND {test} THEN {what} ELSE 0 END) OVER per_request"
+
+    has_value = "value IS NOT NULL"
+    final = f"""
+SELECT req_id, economy, value, source, source_period, weight,
+       {counted("weight")} AS total_weight,
+       {counted("weight", "source = 'reported'")} AS reported_weight,
+       {counted("weight", "source = 'estimate'")} AS estimate_weight,
+       {counted("weight", "source LIKE 'imputed%'")} AS imputed_weight,
+       {counted("weight", "source = 'missing'")} AS missing_weight,
+       {counted("value * weight", has_value)} / NULLIF({counted("weight", has_value)}, 0) AS weighted_mean,
+       SUM(CASE WHEN weight > 0 THEN value END) OVER per_request AS value_sum,
+       AVG(CASE WHEN weight > 0 THEN value END) OVER per_request AS value_mean
+FROM detail
+WINDOW per_request AS (PARTITION BY req_id)
+ORDER BY req_id, economy"""
+    return with_ctes(ctes, final), tables
 
 
 def aggregate_table(
@@ -282,13 +504,11 @@ def aggregate_table(
 ) -> pl.DataFrame:
     """Aggregates for several groups and periods as one frame (one row per group and period)."""
     rows = []
-    for group in groups:
-        for period in periods:
-            result = aggregate(
-                values, indicator=indicator, group=group, period=period, memberships=memberships, **options
-            )
-            row = result.to_dict()
-            row.pop("provenance")
-            row.pop("unweighted")
-            rows.append(row)
+    for result in aggregate_many(
+        values, indicator=indicator, groups=groups, periods=periods, memberships=memberships, **options
+    ):
+        row = result.to_dict()
+        row.pop("provenance")
+        row.pop("unweighted")
+        rows.append(row)
     return pl.DataFrame(rows)

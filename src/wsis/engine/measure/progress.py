@@ -14,7 +14,9 @@ Open SDG (Statistics Canada's method, after Eurostat), named ``"open-sdg"``:
   scaled by ``C`` near a natural limit (``C = 1 - (y0/lim)^4.44`` below the limit, ``1 - ((2 lim -
   y0)/lim)^4.44`` above it, 1 beyond twice it). Score: -5 at -2%, -2.5 at 0, 0 at 0.5% C, 2.5 at 1.5% C,
   +5 at 2% C, linear in between and clipped; at the limit (C = 0) a non-negative CAGR scores +5;
-* parity indicators are transformed to ``max(y, 1/y)`` first (desired direction: down towards 1);
+* parity indicators are transformed to ``max(y, 1/y)`` first (desired direction: down towards 1); the
+  parity series is the women/men ratio of the indicator, built from figures with a ``sex`` column (F, M)
+  by :func:`parity_ratios`, or given as ratios already;
 * scores in [-5, +5] average up: series -> indicator -> target -> goal (each level the mean of the level
   below, so sub-levels weigh equally); the status of a mean follows the score bands (2.5 / 0 / -2.5), and
   "target achieved" only when every item below achieved it.
@@ -253,16 +255,48 @@ class ProgressSpec:
     group: str = ""  # the target (or other level) the item rolls up into
 
 
+WOMEN, MEN = "F", "M"
+
+
+def parity_ratios(values: pl.DataFrame) -> pl.DataFrame:
+    """The gender parity series: women's figure / men's figure per economy, indicator and year.
+
+    ``values``: tidy rows with a ``sex`` column; rows of other codes (totals ``_T``) are ignored, and a
+    year with only one of the two figures gives no ratio. A men's figure of 0 has no ratio either."""
+    if "sex" not in values.columns:
+        raise MeasureInputError("parity needs figures by sex: no 'sex' column")
+    keys = ["economy", "indicator", "period"]
+    women = values.filter(pl.col("sex") == WOMEN).select(*keys, pl.col("value").alias("_f"))
+    men = values.filter(pl.col("sex") == MEN).select(*keys, pl.col("value").alias("_m"))
+    for label, part in (("women", women), ("men", men)):
+        if part.select(pl.struct(keys).is_duplicated().any()).item():
+            raise MeasureInputError(f"two {label}'s figures for the same economy, indicator and year")
+    return (
+        women.join(men, on=keys, how="inner")
+        .filter(pl.col("_m") != 0)
+        .select(*keys, (pl.col("_f") / pl.col("_m")).alias("value"))
+        .sort(keys)
+    )
+
+
 def assess_all(
     values: pl.DataFrame,
     specs: Iterable[ProgressSpec],
     method: MethodName = "open-sdg",
     releases: Sequence[str] = (),
 ) -> tuple[pl.DataFrame, Provenance]:
-    """Assess every spec against a tidy frame; one row per spec with status, score and the figures used."""
+    """Assess every spec against a tidy frame; one row per spec with status, score and the figures used.
+
+    With a ``sex`` column, increase/decrease specs read the totals (``sex`` null or ``_T``) and parity
+    specs the women/men ratio of the F and M rows (:func:`parity_ratios`); without one, every row is the
+    series itself (for a parity spec: ratios already)."""
+    by_sex = "sex" in values.columns
+    ratios = parity_ratios(values) if by_sex else None
+    totals = values.filter(pl.col("sex").is_null() | (pl.col("sex") == "_T")) if by_sex else values
     rows = []
     for spec in specs:
-        series = values.filter((pl.col("indicator") == spec.indicator) & (pl.col("economy") == spec.economy))
+        source = ratios if (spec.direction == "parity" and ratios is not None) else totals
+        series = source.filter((pl.col("indicator") == spec.indicator) & (pl.col("economy") == spec.economy))
         result = assess(
             series["period"].to_list(),
             series["value"].to_list(),

@@ -4,6 +4,9 @@ A *tidy* frame has one row per observation: ``economy`` (ISO 3166 alpha-3), ``in
 catalogue, ITU codes for ITU series), ``period`` (an integer year) and ``value`` (a float), optionally
 ``nature`` (reported / estimate / imputed / modelled: who produced the figure). Bad input is refused with
 the source, the row and the field named, because a silently dropped row changes an aggregate.
+
+These checks stay in polars while the maths runs on a SQL backend (:mod:`.backend`): they run before
+any engine is chosen, on the frame the caller holds, and name the caller's own row numbers.
 """
 
 from __future__ import annotations

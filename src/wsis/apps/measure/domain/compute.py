@@ -93,11 +93,13 @@ def _aggregates(
     min_coverage: float,
     reported_only: bool,
     release: str | int | None,
+    breakdown: dict[str, str] | None = None,
 ) -> tuple[list[Aggregate], dict[str, Any], list[Any]]:
-    """Engine aggregates on warehouse inputs, the parameters that define them and the input releases."""
+    """Engine aggregates on warehouse inputs, the parameters that define them and the input releases.
+    ``breakdown`` (e.g. ``{"sex": "F"}``) aggregates that disaggregation's figures instead of totals."""
     groups = inputs.check_groups(groups)
     kind = kind or inputs.aggregation_kind(indicator)
-    got = inputs.values([indicator], release=release)
+    got = inputs.values([indicator], release=release, disaggregations=breakdown)
     weights_note = _weights_note(kind)
     pop = inputs.population() if weights_note else None
     memberships = inputs.memberships()
@@ -134,6 +136,7 @@ def _aggregates(
         "release": release,
         "weights": weights_note,
         "world": "WLD = every economy of the reference knowledge",
+        **({"breakdown": breakdown} if breakdown else {}),
     }
     return results, parameters, releases
 
@@ -375,51 +378,67 @@ def progress(
         if spec is None or reason:
             skipped.append({"code": target.code, "reason": reason or "qualitative target"})
             continue
-        got = inputs.values([spec.indicator], release=release, require=False)
-        if got.frame.is_empty():
-            skipped.append({"code": target.code, "reason": f"no observations of {spec.indicator}"})
+        # A parity target is assessed on the women/men ratio: the F and M figures (or group aggregates)
+        sexes = ("F", "M") if spec.direction == "parity" else (TOTAL,)
+        found = {
+            sex: inputs.values([spec.indicator], release=release, require=False, disaggregations=_by_sex(sex))
+            for sex in sexes
+        }
+        empty = [sex for sex, got in found.items() if got.frame.is_empty()]
+        if empty:
+            what = "" if sexes == (TOTAL,) else f" for sex {', '.join(empty)}"
+            skipped.append({"code": target.code, "reason": f"no observations of {spec.indicator}{what}"})
             continue
         specs.append(spec)
-        releases += got.releases
-        if economy:
-            series.append(got.frame.filter(pl.col("economy") == economy).drop("nature"))
-            continue
-        first, last = spec.base_year, int(got.frame["period"].max())  # type: ignore[arg-type]
-        aggregates, _, agg_releases = _aggregates(
-            spec.indicator,
-            [spec.economy],
-            list(range(first, last + 1)),
-            kind=None,
-            impute=impute,
-            min_coverage=min_coverage,
-            reported_only=False,
-            release=release,
-        )
-        releases += agg_releases
-        kept = [a for a in aggregates if a.value is not None]
-        years_used += [
-            {
-                "code": spec.code,
-                "group": a.group,
-                "period": a.period,
-                "value": a.value,
-                "status": a.status,
-                "imputed_share": a.imputed_share,
-            }
-            for a in aggregates
-        ]
-        series.append(
-            pl.DataFrame(
-                [
-                    {"economy": a.group, "indicator": a.indicator, "period": a.period, "value": a.value}
-                    for a in kept
-                ],
-                schema={"economy": pl.Utf8, "indicator": pl.Utf8, "period": pl.Int64, "value": pl.Float64},
+        for sex, got in found.items():
+            releases += got.releases
+            if economy:
+                frame = got.frame.filter(pl.col("economy") == economy).drop("nature")
+                series.append(frame.with_columns(pl.lit(sex).alias("sex")))
+                continue
+            first, last = spec.base_year, int(got.frame["period"].max())  # type: ignore[arg-type]
+            aggregates, _, agg_releases = _aggregates(
+                spec.indicator,
+                [spec.economy],
+                list(range(first, last + 1)),
+                kind=None,
+                impute=impute,
+                min_coverage=min_coverage,
+                reported_only=False,
+                release=release,
+                breakdown=_by_sex(sex),
             )
-        )
+            releases += agg_releases
+            kept = [a for a in aggregates if a.value is not None]
+            years_used += [
+                {
+                    "code": spec.code,
+                    "group": a.group,
+                    "sex": sex,
+                    "period": a.period,
+                    "value": a.value,
+                    "status": a.status,
+                    "imputed_share": a.imputed_share,
+                }
+                for a in aggregates
+            ]
+            series.append(
+                pl.DataFrame(
+                    [
+                        {"economy": a.group, "indicator": a.indicator, "period": a.period, "value": a.value}
+                        for a in kept
+                    ],
+                    schema={
+                        "economy": pl.Utf8,
+                        "indicator": pl.Utf8,
+                        "period": pl.Int64,
+                        "value": pl.Float64,
+                    },
+                ).with_columns(pl.lit(sex).alias("sex"))
+            )
     result: dict[str, Any] = {"assessments": [], "needing_improvement": [], "roll_up": [], "skipped": skipped}
     if specs:
-        values = pl.concat(series).unique(["economy", "indicator", "period"], keep="first")
+        values = pl.concat(series).unique(["economy", "indicator", "period", "sex"], keep="first")
         assessed, _ = assess_all(values, specs, method=method)  # type: ignore[arg-type]
         result["assessments"] = assessed.to_dicts()
         result["needing_improvement"] = needing_improvement(assessed).to_dicts()
@@ -435,6 +454,7 @@ def progress(
             "imputation": impute,
             "min_coverage": min_coverage,
             "release": release,
+            "parity": PARITY_NOTE,
         },
         result=result,
         releases=releases,
@@ -443,13 +463,23 @@ def progress(
     )
 
 
+TOTAL = "_T"
+#: How parity targets are assessed, said in every progress computation.
+PARITY_NOTE = (
+    "parity targets: the women/men ratio of the F and M figures; for a group, of the women's and the men's "
+    "aggregates, each weighted by total population (the warehouse holds no population by sex)"
+)
+
+
+def _by_sex(sex: str) -> dict[str, str] | None:
+    return None if sex == TOTAL else {"sex": sex}
+
+
 def _not_assessable(
     spec: ProgressSpec | None, target: ConnectivityTarget, economy: str | None, known: set[str]
 ) -> str:
     if spec is None:
         return "qualitative target (no indicator or threshold)"
-    if spec.direction == "parity":
-        return "a parity target needs the women/men ratio series, not assessed from totals"
     if not economy and target.group not in known:
         return f"group {target.group} is not in the reference knowledge"
     return ""

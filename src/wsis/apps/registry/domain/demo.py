@@ -157,6 +157,43 @@ THEMES = [
 ]
 COUNTRIES = ["SEN", "NPL", "BOL", "FJI", "KEN", "MNG"]
 LANGS = ["en", "fr", "es", "ar", "zh", "ru"]
+# Pledges of the demonstration: one per Partner2Connect focus area, with pillar, type, beneficiaries and a
+# measurable target.
+PLEDGE_FIELDS = [
+    {
+        "focus_area": "access",
+        "pillar": "Infrastructure",
+        "pledge_type": "financial",
+        "pledge_value_usd": 500000,
+        "beneficiaries": ["rural_remote"],
+        "pledge_targets": [
+            {"description": "Villages connected", "value": 120, "unit": "villages", "year": 2027}
+        ],
+    },
+    {
+        "focus_area": "adoption",
+        "pillar": "Digital skills",
+        "pledge_type": "programmatic",
+        "beneficiaries": ["women_girls", "youth_children"],
+        "pledge_targets": [{"description": "People trained", "value": 5000, "unit": "people", "year": 2026}],
+    },
+    {
+        "focus_area": "value_creation",
+        "pillar": "Digital ecosystems",
+        "pledge_type": "advocacy",
+        "beneficiaries": ["msme"],
+        "pledge_targets": [
+            {"description": "Start-ups mentored", "value": 60, "unit": "start-ups", "year": 2027}
+        ],
+    },
+    {
+        "focus_area": "accelerate",
+        "pillar": "Investment",
+        "pledge_type": "policy",
+        "beneficiaries": ["general"],
+        "pledge_targets": [{"description": "Universal service fund reform adopted", "year": 2026}],
+    },
+]
 STATES = ["published", "published", "published", "published", "submitted", "draft"]
 
 
@@ -192,7 +229,7 @@ def load_demo_registry() -> Iterator[str]:
                     is_demo=True,
                     data={
                         "kind": "pledge" if pledge else "initiative",
-                        "focus_area": "access" if pledge else "",
+                        **(PLEDGE_FIELDS[index % len(PLEDGE_FIELDS)] if pledge else {}),
                         "original_language": original,
                         "title": titles,
                         "description": descriptions,

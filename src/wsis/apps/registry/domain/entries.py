@@ -10,26 +10,12 @@ from django.utils import timezone
 
 from wsis.apps.reference.models import ActionLine, Economy, Group, SdgTarget
 from wsis.apps.registry.domain import RegistryError
+from wsis.apps.registry.domain.fields import ENTRY_LISTS, SCALARS, TEXTS
+from wsis.apps.registry.domain.pledges import check_pledge, stored_target
 from wsis.apps.registry.domain.search_index import index_initiative
 from wsis.apps.registry.domain.snapshots import snapshot
 from wsis.apps.registry.enums import TEXT_LANGUAGES, ActivityStatus, Kind, PartnerRole, Scope, State
 from wsis.apps.registry.models import Initiative, InitiativeTarget, Result, Version
-
-SCALAR_FIELDS = [
-    "kind",
-    "original_language",
-    "scope",
-    "activity_status",
-    "start_date",
-    "end_date",
-    "budget_value",
-    "budget_currency",
-    "contact_name",
-    "contact_email",
-    "contact_public",
-    "focus_area",
-    "pledge_value_usd",
-]
 
 
 def _texts(value: dict | None) -> dict:
@@ -75,22 +61,36 @@ def _check(data: dict) -> None:
         missing = codes - set(model.objects.filter(**{f"{key}__in": codes}).values_list(key, flat=True))
         if missing:
             raise RegistryError(f"{field}: unknown code(s) {', '.join(sorted(missing))}")
+    check_pledge(data)
     codes = {t["code"] for t in data.get("targets") or []}
     missing = codes - set(SdgTarget.objects.filter(code__in=codes).values_list("code", flat=True))
     if missing:
         raise RegistryError(f"targets: unknown SDG target(s) {', '.join(sorted(missing))}")
 
 
+def _blank_to_default(name: str, value):
+    """Forms send "" for an empty choice or number; the model stores "" for text and None for numbers."""
+    if value is None and name in ("focus_area", "pillar", "pledge_type"):
+        return ""
+    return value
+
+
 def _apply(initiative: Initiative, data: dict) -> None:
-    for name in SCALAR_FIELDS:
+    for name in SCALARS:
         if name in data:
-            setattr(initiative, name, data[name])
-    for name in ("title", "summary", "description"):
+            setattr(initiative, name, _blank_to_default(name, data[name]))
+    for name in TEXTS:
         if name in data:
             setattr(initiative, name, _texts(data[name]))
-    for name in ("partners", "links"):
+    for name in ENTRY_LISTS:
         if name in data:
-            setattr(initiative, name, list(data[name] or []))
+            setattr(
+                initiative,
+                name,
+                [dict(item) if isinstance(item, dict) else item for item in data[name] or []],
+            )
+    if "pledge_targets" in data:
+        initiative.pledge_targets = [stored_target(t) for t in data["pledge_targets"] or []]
     initiative.save()
     if "action_lines" in data:
         initiative.action_lines.set(data["action_lines"])

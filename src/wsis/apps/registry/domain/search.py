@@ -1,9 +1,14 @@
 """Full-text search and facets over published entries.
 
-PostgreSQL: each language column is matched with its own text-search configuration (stemming for Arabic,
-English, French, Russian, Spanish) and Chinese, which has no spaces between words, by substring with a
-trigram index. SQLite: one FTS5 trigram index over all languages, so any substring of three or more
-characters matches in every script; shorter terms (two Chinese characters are a word) fall back to LIKE."""
+PostgreSQL: each language is matched with its own text-search configuration (stemming for Arabic,
+English, French, Russian, Spanish) on stored vectors, and Chinese, which has no spaces between words, by
+substring, found through an index of character pairs (or trigrams). SQLite: one FTS5 trigram index over
+all languages, so any substring of three or more characters matches in every script; shorter terms (two
+Chinese characters are a word) fall back to LIKE.
+
+``find`` (the search page, the API list) takes filters, facet counts and the page order from the
+in-memory bitmap index of ``facet_index``; ``search`` and ``facets`` answer the same in SQL, for any
+queryset."""
 
 from __future__ import annotations
 
@@ -11,14 +16,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from wsis.apps.registry.domain import facet_index
+from wsis.apps.registry.domain.search_index import chinese_bigrams
 from wsis.apps.registry.domain.verification import light_filter
-from wsis.apps.registry.enums import Light, State
+from wsis.apps.registry.enums import ActivityStatus, Kind, Light, State
 from wsis.apps.registry.models import Initiative, SearchDocument
 
 PG_CONFIGS = {"ar": "arabic", "en": "english", "fr": "french", "ru": "russian", "es": "spanish"}
@@ -80,26 +88,29 @@ def matching_documents(*, text: str) -> QuerySet:
 
 
 def _postgresql_matches(docs: QuerySet, text: str) -> QuerySet:
-    """Chinese text (no spaces between words) by substring on the Chinese column; other scripts with each
-    language's text-search configuration, plus the Chinese column for Latin words of 3+ characters (such as
-    "LTE" inside Chinese text). Keeping the branches apart lets PostgreSQL combine the GIN indexes instead
-    of scanning every row."""
+    """Chinese text (no spaces between words) by substring on the Chinese column, found through the index
+    of its character pairs (or trigrams); other scripts with each language's text-search configuration
+    on the stored vectors, plus the Chinese column for Latin words of 3+ characters (such as "LTE" inside
+    Chinese text). Keeping the branches apart lets PostgreSQL combine the GIN indexes instead of scanning
+    every row."""
     like = f"%{_escape_like(text)}%"
     if CJK.search(text):
         where, params = "text_zh ILIKE %s ESCAPE '\\'", [like]
+        grams = sorted(set(chinese_bigrams(text)))
+        if grams:
+            # The pairs narrow by index; the substring condition then keeps exact matches only.
+            where, params = f"zh_gram_array @> %s::text[] AND {where}", [grams, like]
     else:
         branches = [
-            f"to_tsvector('{config}'::regconfig, COALESCE(text_{lang}, ''))"
-            f" @@ plainto_tsquery('{config}'::regconfig, %s)"
-            for lang, config in PG_CONFIGS.items()
+            f"tsv_{lang} @@ plainto_tsquery('{config}'::regconfig, %s)" for lang, config in PG_CONFIGS.items()
         ]
         params = [text] * len(PG_CONFIGS)
         if len(text) >= 3:
             branches.append("text_zh ILIKE %s ESCAPE '\\'")
             params.append(like)
         where = "(" + " OR ".join(branches) + ")"
-    # The expressions must be written exactly as the indexes of migration 0002 for PostgreSQL to use them;
-    # configuration names are constants and the user's text is a bound parameter.
+    # The columns are those of migration 0005 (stored vectors, an array of character pairs) with GIN
+    # indexes; configuration names are constants and the user's text is a bound parameter.
     return docs.extra(where=[where], params=params).values("initiative_id")  # noqa: S610
 
 
@@ -161,26 +172,124 @@ class Found:
 
 
 def find(*, query: Query, offset: int = 0, limit: int = 20, id_list_limit: int = ID_LIST_LIMIT) -> Found:
-    """Search once: the matching ids are fetched a single time (when there are not too many) and reused for
-    the total, the page and the facets, instead of running the full-text search three times."""
-    results = search(query=query)
+    """One page of results, the total and every facet count, from the in-memory bitmap index of the public
+    entries (``facet_index``); only the full-text match and the page's rows come from the database.
+    ``search`` and ``facets`` give the same answers in SQL. ``id_list_limit`` is kept for callers of the
+    SQL era and no longer used."""
+    text_ids = None
+    if query.text.strip():
+        text_ids = np.fromiter(
+            matching_documents(text=query.text).values_list("initiative_id", flat=True), dtype=np.int64
+        )
+    now = timezone.now()
+    index, lock = facet_index.current()
+    try:
+        lights = index.lights(now)
+        result = np.packbits(index.public, bitorder="little").view(np.uint64)
+        if text_ids is not None:
+            result = result & facet_index.mask_of(text_ids, index.words)
+        if query.organization:
+            result = result & index.where(index.org, np.array([query.organization]))
+        for name, values in query.filters.items():
+            if values:
+                chosen = _index_filter(index, name, values, lights)
+                if chosen is not None:
+                    result = result & chosen
+        ids = facet_index.ids_of(result)
+        page = _page(ids, index.updated[ids], offset, limit)
+        counts = _index_counts(index, result, ids, lights)
+    finally:
+        lock.release()
+    by_pk = Initiative.objects.select_related("organization", "same_as").in_bulk([int(i) for i in page])
+    return Found(total=len(ids), entries=[by_pk[i] for i in page if i in by_pk], facets=counts)
+
+
+def _index_filter(index, name: str, values: list[str], lights: dict) -> np.ndarray | None:
+    """The bit row of the entries that have one of ``values`` of facet ``name``: the same rule as
+    ``_filter`` below, which does it in SQL."""
+    derived = index.derived()
+    if name == "line":
+        return index.any_of(index.rows["line"], values) | index.any_of(derived["lineparent"], values)
+    if name in ("goal", "group"):
+        return index.any_of(derived[name], values)
+    if name in ("target", "country"):
+        return index.any_of(index.rows[name], values)
+    if name == "region":
+        return index.any_of(derived["region"], values) | index.any_of(derived["subregion"], values)
+    if name == "stakeholder":
+        codes = [facet_index.STAKEHOLDERS.index(v) for v in values if v in facet_index.STAKEHOLDERS]
+        return index.where(index.stakeholder, codes)
+    if name == "status":
+        return index.where(
+            index.status, [facet_index.STATUS.index(v) for v in values if v in ActivityStatus.values]
+        )
+    if name == "kind":
+        return index.where(index.kind, [facet_index.KINDS.index(v) for v in values if v in Kind.values])
+    if name == "year":
+        return index.where(index.year, [int(v) for v in values if v.isdigit()])
+    if name == "light":
+        out = np.zeros(index.words, dtype=np.uint64)
+        for colour in values:
+            if colour in lights:
+                out |= lights[colour]
+        return out
+    return None
+
+
+def _page(ids: np.ndarray, updated: np.ndarray, offset: int, limit: int) -> list[int]:
+    """Ids of one page, newest update first then highest id (the model's ordering), without sorting
+    every result: only those at or above the page's last update time are sorted."""
+    wanted = offset + limit
+    if wanted <= 0 or not len(ids):
+        return []
+    if wanted < len(ids):
+        cut = np.partition(-updated, wanted - 1)[wanted - 1]
+        keep = -updated <= cut
+        ids, updated = ids[keep], updated[keep]
+    order = np.lexsort((-ids, -updated))
+    return [int(i) for i in ids[order][offset:wanted]]
+
+
+def _index_counts(index, result: np.ndarray, ids: np.ndarray, lights: dict) -> dict:
+    if not len(ids):
+        return {name: [] for name in FACETS}
+    derived = index.derived()
+
+    def rows(source) -> list[tuple[str, int]]:
+        keys, matrix = source.matrix()
+        if not keys:
+            return []
+        n = np.bitwise_count(matrix & result).sum(axis=1)
+        return _counts((k, int(c)) for k, c in zip(keys, n, strict=True) if c)
+
+    def single(array: np.ndarray, names) -> list[tuple[str, int]]:
+        # Codes are small non-negative integers (-1: none), so counting is one linear pass, no sort.
+        n = np.bincount(array[ids].astype(np.int64) + 1)
+        return _counts((names(int(v) - 1), int(c)) for v in np.flatnonzero(n) if (c := n[v]))
+
+    shining = {c: facet_index.popcount(row & result) for c, row in lights.items()}
+    return {
+        "line": rows(index.rows["line"]),
+        "goal": rows(derived["goal"]),
+        "target": rows(index.rows["target"])[:30],
+        "country": rows(index.rows["country"])[:30],
+        "region": rows(derived["region"]),
+        "group": rows(derived["group"]),
+        "stakeholder": single(index.stakeholder, lambda v: facet_index.STAKEHOLDERS[v] if v >= 0 else None),
+        "status": single(index.status, lambda v: facet_index.STATUS[v] if v >= 0 else None),
+        "year": sorted(single(index.year, lambda v: v if v > 0 else None), reverse=True),
+        "light": [(c, shining[c]) for c in Light.values if shining.get(c)],
+        "kind": single(index.kind, lambda v: facet_index.KINDS[v] if v >= 0 else None),
+    }
+
+
+def facets(
+    *, results: QuerySet[Initiative], id_list_limit: int = ID_LIST_LIMIT
+) -> dict[str, list[tuple[str, int]]]:
+    """Counts of any queryset of entries per facet value, most frequent first, in SQL (``find`` counts the
+    public entries from the in-memory index instead)."""
     found = list(results.order_by().values_list("pk", flat=True)[: id_list_limit + 1])
-    small = len(found) <= id_list_limit
-    pool = Initiative.objects.filter(pk__in=found) if small else results
-    entries = list(
-        pool.select_related("organization", "same_as").order_by("-updated_at", "-pk")[offset : offset + limit]
-    )
-    return Found(
-        total=len(found) if small else results.count(),
-        entries=entries,
-        facets=_facets_of(results, found, id_list_limit),
-    )
-
-
-def facets(*, results: QuerySet[Initiative]) -> dict[str, list[tuple[str, int]]]:
-    """Counts of the results per facet value, most frequent first."""
-    found = list(results.order_by().values_list("pk", flat=True)[: ID_LIST_LIMIT + 1])
-    return _facets_of(results, found, ID_LIST_LIMIT)
+    return _facets_of(results, found, id_list_limit)
 
 
 def _facets_of(

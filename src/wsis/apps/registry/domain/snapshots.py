@@ -5,31 +5,16 @@ from __future__ import annotations
 import difflib
 from decimal import Decimal
 
+from wsis.apps.registry.domain.fields import ENTRY_LISTS, SCALARS, TEXTS
 from wsis.apps.registry.models import Initiative
-
-SCALARS = [
-    "kind",
-    "original_language",
-    "scope",
-    "activity_status",
-    "start_date",
-    "end_date",
-    "budget_value",
-    "budget_currency",
-    "contact_name",
-    "contact_email",
-    "contact_public",
-    "focus_area",
-    "pledge_value_usd",
-]
-TEXTS = ["title", "summary", "description"]
 
 
 def _plain(value):
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        # "250000", not "2.5E+5" (what str() of a normalized Decimal gives).
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     return value.isoformat()
 
 
@@ -38,8 +23,8 @@ def snapshot(*, initiative: Initiative) -> dict:
     data: dict = {name: _plain(getattr(initiative, name)) for name in SCALARS}
     for name in TEXTS:
         data[name] = {k: v for k, v in sorted(getattr(initiative, name).items()) if v}
-    data["partners"] = list(initiative.partners)
-    data["links"] = list(initiative.links)
+    for name in ENTRY_LISTS:
+        data[name] = list(getattr(initiative, name))
     data["action_lines"] = sorted(initiative.action_lines.values_list("code", flat=True))
     data["countries"] = sorted(initiative.countries.values_list("iso3", flat=True))
     data["groups"] = sorted(initiative.groups.values_list("code", flat=True))

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from wsis.apps.accounts.enums import MemberRole
-from wsis.apps.registry.domain import RegistryError
+from wsis.apps.registry.domain import RegistryError, facet_index
 from wsis.apps.registry.enums import Action, Kind, Light, State
 from wsis.apps.registry.models import Decision, Initiative, ProgressReport
 
@@ -94,6 +94,7 @@ def run_maintenance(*, now: dt.datetime | None = None) -> dict[str, int]:
         inactive_since=None,
         last_verified_at__lte=now - _days("WSIS_REGISTRY_INACTIVE_AFTER_DAYS"),
     )
+    facet_index.prune_changes()
     inactive = 0
     for initiative in silent:
         with transaction.atomic():

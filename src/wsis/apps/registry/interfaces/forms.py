@@ -10,7 +10,16 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from wsis.apps.reference.models import ActionLine, Economy, Group
-from wsis.apps.registry.enums import TEXT_LANGUAGES, ActivityStatus, FocusArea, Kind, PartnerRole, Scope
+from wsis.apps.registry.enums import (
+    TEXT_LANGUAGES,
+    ActivityStatus,
+    Beneficiary,
+    FocusArea,
+    Kind,
+    PartnerRole,
+    PledgeType,
+    Scope,
+)
 
 LANGUAGE_NAMES = {code.split("-")[0]: name for code, name in settings.LANGUAGES}
 
@@ -67,8 +76,34 @@ class InitiativeForm(forms.Form):
     focus_area = forms.ChoiceField(
         label=_("Focus area (pledges)"), required=False, choices=[("", "-")] + FocusArea.choices
     )
+    pillar = forms.CharField(
+        label=_("Pillar (pledges)"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "The pillar of the focus area in the Partner2Connect Action Framework, e.g. Affordability."
+        ),
+    )
+    pledge_type = forms.ChoiceField(
+        label=_("Pledge type (pledges)"), required=False, choices=[("", "-")] + PledgeType.choices
+    )
     pledge_value_usd = forms.DecimalField(
         label=_("Pledged value in USD (pledges)"), required=False, min_value=0
+    )
+    beneficiaries = forms.MultipleChoiceField(
+        label=_("Beneficiary groups (pledges)"),
+        required=False,
+        choices=Beneficiary.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    pledge_targets = forms.CharField(
+        label=_("Pledge targets (pledges)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "One per line: description | value | unit | year. "
+            "Example: Schools connected | 500 | schools | 2027"
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -140,6 +175,22 @@ class InitiativeForm(forms.Form):
                 ) from exc
         return out
 
+    def clean_pledge_targets(self) -> list[dict]:
+        out = []
+        for n, line in _lines(self.cleaned_data["pledge_targets"]):
+            description, value, unit, year = ([p.strip() for p in line.split("|")] + ["", "", ""])[:4]
+            try:
+                number = Decimal(value) if value else None
+                when = int(year) if year else None
+            except (ValueError, InvalidOperation) as exc:
+                raise forms.ValidationError(
+                    _("Line %(n)s: write description | value | unit | year.") % {"n": n}
+                ) from exc
+            if not description:
+                raise forms.ValidationError(_("Line %(n)s: a description is missing.") % {"n": n})
+            out.append({"description": description, "value": number, "unit": unit, "year": when})
+        return out
+
     def to_data(self) -> dict:
         """The cleaned form as the domain's entry data."""
         data = {
@@ -161,6 +212,13 @@ class InitiativeForm(forms.Form):
         initial["action_lines"] = snapshot["action_lines"]
         initial["countries"] = snapshot["countries"]
         initial["groups"] = snapshot["groups"]
+        initial["beneficiaries"] = snapshot.get("beneficiaries", [])
+        initial["pledge_targets"] = "\n".join(
+            " | ".join(
+                "" if t.get(k) is None else str(t[k]) for k in ("description", "value", "unit", "year")
+            )
+            for t in snapshot.get("pledge_targets", [])
+        )
         initial["targets"] = "\n".join(f"{t['code']}: {t['evidence']}" for t in snapshot["targets"])
         initial["partners"] = "\n".join(f"{p['role']}: {p['name']}" for p in snapshot["partners"])
         initial["links"] = "\n".join(link["url"] for link in snapshot["links"])

@@ -10,25 +10,23 @@ import io
 import json
 from decimal import Decimal, InvalidOperation
 
+from wsis.apps.registry.domain.fields import CODE_LISTS as RELATION_LISTS
+from wsis.apps.registry.domain.fields import PLEDGE_SCALARS, PUBLIC_SCALARS, TEXTS
 from wsis.apps.registry.domain.snapshots import snapshot
 from wsis.apps.registry.enums import TEXT_LANGUAGES, ActivityStatus, Kind, Scope
 
-TEXT_COLUMNS = [f"{name}_{lang}" for name in ("title", "summary", "description") for lang in TEXT_LANGUAGES]
-CODE_LISTS = ["action_lines", "countries", "groups"]
-JSON_LISTS = ["targets", "partners", "links", "results"]
+TEXT_COLUMNS = [f"{name}_{lang}" for name in TEXTS for lang in TEXT_LANGUAGES]
+CODE_LISTS = [*RELATION_LISTS, "beneficiaries"]
+JSON_LISTS = ["targets", "partners", "links", "results", "pledge_targets"]
+# Contact fields are private: never in a dump, and not imported from one.
+SCALAR_COLUMNS = [*PUBLIC_SCALARS, *PLEDGE_SCALARS]
 DATA_COLUMNS = [
     "iati_identifier",
-    "kind",
-    "original_language",
+    *SCALAR_COLUMNS[:2],
     *TEXT_COLUMNS,
     *CODE_LISTS,
     *JSON_LISTS,
-    "scope",
-    "activity_status",
-    "start_date",
-    "end_date",
-    "budget_value",
-    "budget_currency",
+    *SCALAR_COLUMNS[2:],
 ]
 DUMP_ONLY = ["ref", "url", "organization", "stakeholder_type", "state", "light", "is_demo", "updated_at"]
 REQUIRED = ["original_language", "action_lines", "start_date"]
@@ -47,16 +45,7 @@ def row_of(initiative, *, url: str, light: str | None) -> dict:
         "updated_at": initiative.updated_at.isoformat(),
         "iati_identifier": initiative.iati_identifier or "",
     }
-    for name in (
-        "kind",
-        "original_language",
-        "scope",
-        "activity_status",
-        "start_date",
-        "end_date",
-        "budget_value",
-        "budget_currency",
-    ):
+    for name in SCALAR_COLUMNS:
         row[name] = "" if snap[name] is None else snap[name]
     for col in TEXT_COLUMNS:
         name, lang = col.rsplit("_", 1)
@@ -86,6 +75,14 @@ def _choice(value: str, choices, column: str) -> str:
     return value
 
 
+def _number(cell, column: str) -> Decimal | None:
+    text = "" if cell is None else str(cell).strip()
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation as exc:
+        raise RowError(f"{column}: {cell!r} is not a number") from exc
+
+
 def data_of(row: dict) -> dict:
     """Entry data from one table row; raises RowError naming the column."""
     missing = [c for c in REQUIRED if not (row.get(c) or "").strip()]
@@ -94,7 +91,7 @@ def data_of(row: dict) -> dict:
     data: dict = {
         "original_language": _choice(row["original_language"].strip(), TEXT_LANGUAGES, "original_language")
     }
-    for name in ("title", "summary", "description"):
+    for name in TEXTS:
         data[name] = {lang: (row.get(f"{name}_{lang}") or "").strip() for lang in TEXT_LANGUAGES}
     for name in CODE_LISTS:
         data[name] = [c.strip() for c in (row.get(name) or "").split(";") if c.strip()]
@@ -122,14 +119,11 @@ def data_of(row: dict) -> dict:
             data[name] = dt.date.fromisoformat(str(cell).strip()) if cell and str(cell).strip() else None
         except ValueError as exc:
             raise RowError(f"{name}: {cell!r} is not a date written YYYY-MM-DD") from exc
-    cell = row.get("budget_value")
-    try:
-        data["budget_value"] = (
-            Decimal(str(cell).strip()) if cell not in (None, "") and str(cell).strip() else None
-        )
-    except InvalidOperation as exc:
-        raise RowError(f"budget_value: {cell!r} is not a number") from exc
+    data["budget_value"] = _number(row.get("budget_value"), "budget_value")
     data["budget_currency"] = (row.get("budget_currency") or "USD").strip().upper()
+    for name in ("focus_area", "pillar", "pledge_type"):
+        data[name] = str(row.get(name) or "").strip()
+    data["pledge_value_usd"] = _number(row.get("pledge_value_usd"), "pledge_value_usd")
     if (row.get("iati_identifier") or "").strip():
         data["iati_identifier"] = row["iati_identifier"].strip()
     return data

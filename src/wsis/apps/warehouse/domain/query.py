@@ -92,10 +92,13 @@ def to_frame(qs: QuerySet[Observation]) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema=schema, orient="row")
 
 
-def revisions(before: str | int, after: str | int) -> pl.DataFrame:
-    """What changed between two releases: revised values, keys added and keys dropped."""
-    old = to_frame(select(release=before)).select(*KEY, pl.col("value").alias("before"))
-    new = to_frame(select(release=after)).select(*KEY, pl.col("value").alias("after"))
+def revisions(before: str | int, after: str | int, *, indicators: Sequence[str] = ()) -> pl.DataFrame:
+    """What changed between two releases (in ``indicators`` only, if given): revised values, keys added
+    and keys dropped."""
+    old = to_frame(select(release=before, indicators=indicators)).select(
+        *KEY, pl.col("value").alias("before")
+    )
+    new = to_frame(select(release=after, indicators=indicators)).select(*KEY, pl.col("value").alias("after"))
     joined = old.join(new, on=list(KEY), how="full", coalesce=True)
     change = (
         pl.when(pl.col("before").is_null())

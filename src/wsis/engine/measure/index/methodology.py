@@ -4,8 +4,10 @@ The file holds the name and version of the methodology, the edition parameters (
 edition scores, the data rules) and a tree of nodes. A leaf names an indicator with its direction, its
 normalisation (goalposts: ``threshold`` scores 0 and ``goalpost`` scores 100; or ``minmax`` over the
 scored economies), an optional transform (``log1p``: ln(x+1) on the value and on both goalposts;
-``winsorise``: clip to the given percentiles first) and whether scores are capped to 0-100. An inner node
-has children with weights and an aggregation (``arithmetic`` or ``geometric``) and a missing-data rule.
+``winsorise``: clip to the given percentiles first) and whether scores are capped to 0-100;
+``score_decimals`` rounds every indicator score before aggregation, as a publisher that stores rounded
+scores does. An inner node has children with weights and an aggregation (``arithmetic`` or
+``geometric``) and a missing-data rule.
 Errors name the file and the node.
 """
 
@@ -99,6 +101,9 @@ class Methodology(_Strict):
     edition: int | None = None
     ranked_by_publisher: bool = True
     notes: str = ""
+    # Indicator scores rounded (half up) to this many decimals before they are aggregated, as the
+    # publisher stores them; None keeps full precision.
+    score_decimals: int | None = Field(default=None, ge=0, le=6)
     data: DataRules = DataRules()
     root: Node
 

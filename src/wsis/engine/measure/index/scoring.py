@@ -5,12 +5,13 @@ Leaf score, with goalposts (transform ``f``: identity or ln(x+1), applied to the
 * higher is better: ``100 x (f(v) - f(threshold)) / (f(goalpost) - f(threshold))``
 * lower is better:  ``100 x (f(threshold) - f(v)) / (f(threshold) - f(goalpost))``
 
-clipped to [0, 100] when the leaf is capped. ``minmax`` uses the lowest and highest (transformed) values
-among the scored economies as threshold and goalpost. A node's score is the weighted arithmetic mean
-(or weighted geometric mean) of its children's scores. A missing child is handled by the node's rule:
-``reweight`` (mean of the children present, weights rescaled) or ``require_all`` (no score); the
-``missing`` option of :func:`score` can instead fill missing leaves with the indicator's mean score or 0,
-which the uncertainty analysis uses as alternative imputation choices.
+clipped to [0, 100] when the leaf is capped, then rounded half up to the methodology's
+``score_decimals`` if it has any (ITU stores IDI indicator scores to one decimal). ``minmax`` uses the
+lowest and highest (transformed) values among the scored economies as threshold and goalpost. A node's
+score is the weighted arithmetic mean (or weighted geometric mean) of its children's scores. A missing
+child is handled by the node's rule: ``reweight`` (mean of the children present, weights rescaled) or
+``require_all`` (no score); the ``missing`` option of :func:`score` can instead fill missing leaves with
+the indicator's mean score or 0, which the uncertainty analysis uses as alternative imputation choices.
 """
 
 from __future__ import annotations
@@ -68,6 +69,16 @@ def leaf_scores(values: np.ndarray, leaf: Node, overrides: Overrides | None = No
         ft, fg = float(f(np.float64(threshold))), float(f(np.float64(goalpost)))
     s = 100 * (fv - ft) / (fg - ft)  # one formula for both directions: goalposts carry the direction
     return np.clip(s, 0, 100) if leaf.cap else s
+
+
+def round_half_up(scores: np.ndarray, decimals: int | None) -> np.ndarray:
+    """Scores rounded half up (as spreadsheets and ITU's tables do, not numpy's half-to-even).
+
+    The tiny offset absorbs binary representation error (98.15 is stored as 98.149999...)."""
+    if decimals is None:
+        return scores
+    factor = 10.0**decimals
+    return np.floor(scores * factor + 0.5 + 1e-9) / factor
 
 
 def aggregate_node(children: list[np.ndarray], weights: list[float], node: Node) -> np.ndarray:
@@ -183,7 +194,7 @@ def score(
         part = chosen.filter(pl.col("indicator") == leaf.indicator)
         lookup = dict(zip(part["economy"], part["value"], strict=True))
         raw = np.array([lookup.get(e, np.nan) for e in economies], dtype=float)
-        col = leaf_scores(raw, leaf, overrides)
+        col = round_half_up(leaf_scores(raw, leaf, overrides), methodology.score_decimals)
         if missing != "node":
             fill = float(np.nanmean(col)) if missing == "indicator_mean" and (~np.isnan(col)).any() else 0.0
             col = np.where(np.isnan(col), fill, col)

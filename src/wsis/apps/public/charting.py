@@ -1,0 +1,145 @@
+"""Charts on the public pages: a spec from wsis.charts.specs, rendered to inline SVG once and cached.
+
+A page builds the spec in the reader's language (`chart_locale()` gives the `locale` and `rtl`
+arguments), then `chart_block()` renders it, or takes it from the cache, and pairs it with its text
+alternative and data table; `{% include "public/_chart.html" with chart=block %}` prints it all.
+
+The cache key is the spec, the language and the ids of the data releases the chart shows: a new release
+changes the key, so no chart outlives the data it was drawn from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from babel.numbers import format_decimal
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.templatetags.static import static
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, get_language_bidi
+
+from wsis.charts import render, specs
+from wsis.charts.locales import babel_locale
+
+#: The cache of rendered charts: a "charts" cache when the settings define one (sized for one SVG per
+#: chart, language and release), else the default cache.
+CHARTS_CACHE = "charts"
+#: Rendered charts change only with their data (a new release is a new key): keep them a day.
+CACHE_SECONDS = 24 * 3600
+#: Placeholder of a missing value in a data table (language-neutral).
+MISSING = "–"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One formatted table cell; `number` right-aligns it (and marks it for the reader's locale)."""
+
+    text: str
+    number: bool = False
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    id: str
+    title: str
+    description: str
+    svg: SafeString
+    columns: tuple[str, ...]
+    #: Formatted cells; the first cell of each row is its header (th scope="row").
+    rows: tuple[tuple[Cell, ...], ...]
+    download_url: str | None = None
+    #: A translated note printed under the chart, e.g. the boundaries disclaimer of a map.
+    note: str = ""
+    #: For the optional interactive view: {"spec", "formatLocale", "timeFormatLocale"}, or None.
+    interactive: dict[str, Any] | None = None
+
+
+def chart_cache() -> BaseCache:
+    return caches[CHARTS_CACHE if CHARTS_CACHE in settings.CACHES else "default"]
+
+
+def chart_locale() -> dict[str, Any]:
+    """The `locale` and `rtl` arguments of the spec builders for the active language."""
+    return {"locale": get_language() or "en", "rtl": bool(get_language_bidi())}
+
+
+def format_cell(value: Any, language: str) -> Cell:
+    """A table cell in the reader's locale (Babel): floats with grouping and up to three decimals; ints
+    as written (years, ranks); strings as given (already formatted or translated)."""
+    if value is None:
+        return Cell(MISSING)
+    if isinstance(value, bool):
+        raise ValueError(f"chart table: {value!r} is not a value to show; pass a translated label")
+    if isinstance(value, int):
+        return Cell(str(value), number=True)
+    if isinstance(value, float):
+        return Cell(format_decimal(value, locale=babel_locale(language)), number=True)
+    return Cell(str(value))
+
+
+def _release_ids(releases: Iterable[Any]) -> list[str]:
+    return sorted({str(getattr(release, "pk", release)) for release in releases})
+
+
+def cache_key(spec: dict[str, Any], language: str, releases: Iterable[Any]) -> str:
+    material = "|".join([render.spec_key(spec), language, ",".join(_release_ids(releases))])
+    return "wsis-chart:" + hashlib.sha256(material.encode()).hexdigest()
+
+
+def chart_block(
+    spec: dict[str, Any],
+    *,
+    title: str,
+    description: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    releases: Iterable[Any],
+    download_url: str | None = None,
+    note: str = "",
+    interactive: bool = False,
+) -> ChartBlock:
+    """Render (or take from the cache) a chart with its text alternative and data table.
+
+    releases: the data releases shown (Release objects or their ids); they are part of the cache key.
+    rows: the table alternative, one sequence of values per row, in the order of `columns`.
+    interactive: offer the "Interactive version" button; the page then carries the (small) spec, and the
+    Vega libraries load from our static files only when a reader presses it.
+    """
+    language = get_language() or "en"
+    releases = list(releases)
+    key = cache_key(spec, language, releases)
+    block_id = "chart-" + key.rsplit(":", 1)[1][:10]
+    cache = chart_cache()
+    svg = cache.get(key)
+    if svg is None:
+        # The figure's caption shows the title: the picture does not repeat it.
+        svg = render.svg(spec, locale=language, id_prefix=block_id, draw_title=False)
+        cache.set(key, svg, CACHE_SECONDS)
+    table = []
+    for number, row in enumerate(rows, start=1):
+        if len(row) != len(columns):
+            raise ValueError(
+                f"chart {title!r}: table row {number} has {len(row)} cells for {len(columns)} columns"
+            )
+        table.append(tuple(format_cell(value, language) for value in row))
+    return ChartBlock(
+        id=block_id,
+        title=title,
+        description=description,
+        svg=mark_safe(svg),  # noqa: S308 - our own renderer's output; every text in it is XML-escaped by lxml
+        columns=tuple(columns),
+        rows=tuple(table),
+        download_url=download_url,
+        note=note,
+        interactive=_interactive(spec, language) if interactive else None,
+    )
+
+
+def _interactive(spec: dict[str, Any], language: str) -> dict[str, Any]:
+    topology_url = static("vendor/world-atlas/countries-110m.json")
+    interactive = specs.interactive_version(spec, topology_url=topology_url)
+    return {"spec": interactive, **render.embed_options(language)}

@@ -1,0 +1,270 @@
+"""The indicator page: definition and metadata, a world map and a ranking for one year, a time series for
+chosen economies, downloads of exactly those figures, and the releases and revisions of the indicator.
+
+Query parameters (all optional, all in the permanent URL): ``year`` (default: the latest year with good
+coverage), ``economies`` (ISO3 codes, comma-separated; default: the best, median and last of the ranking),
+``breakdown`` (``dimension:code``; default: the total). A parameter the page cannot answer gives a 400
+page that names it; an unknown indicator a 404.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from wsis.apps.public import downloads, explorer
+from wsis.apps.public.charting import ChartBlock, chart_block, chart_locale
+from wsis.apps.public.figures import Releases, cached, inputs_state, sources_of
+from wsis.apps.public.templatetags.public_format import format_measure, unit_label
+from wsis.charts import maps, specs
+
+
+def problem(request: HttpRequest, message: str, *, status: int, parameter: str | None = None) -> HttpResponse:
+    """A page that says what is wrong with the request, in the page's language, with the right status."""
+    return render(request, "public/problem.html", {"message": message, "parameter": parameter}, status=status)
+
+
+def _selection(
+    request: HttpRequest, code: str
+) -> tuple[explorer.Series, explorer.Coverage, dict] | HttpResponse:
+    """The indicator and the parameters of the request, or the error page saying what is wrong."""
+    try:
+        series = explorer.find_series(code)
+    except explorer.UnknownIndicator:
+        return problem(
+            request, _("No indicator has the code %(code)s.") % {"code": code}, status=404, parameter="code"
+        )
+    # What the warehouse holds of the indicator changes only with a release: read it once per state.
+    state = inputs_state()
+    cover = cached(f"indicator-coverage:{series.code}", state, lambda: explorer.coverage(series.code))
+    try:
+        breakdown = explorer.parse_breakdown(request.GET.get("breakdown"), cover)
+        year = explorer.parse_year(request.GET.get("year"), cover, breakdown) if cover.counts else None
+        chosen = explorer.parse_economies(request.GET.get("economies"))
+    except explorer.BadSelection as exc:
+        return problem(request, str(exc), status=400, parameter=exc.parameter)
+    return series, cover, {"breakdown": breakdown, "year": year, "economies": chosen, "state": state}
+
+
+def page(request: HttpRequest, code: str) -> HttpResponse:
+    found = _selection(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    series, cover, chosen = found
+    breakdown, year = chosen["breakdown"], chosen["year"]
+    releases = Releases()
+    ranked = explorer.ranking_rows(series, year, breakdown, releases) if year else []
+    economies = chosen["economies"] or explorer.default_economies(ranked)
+    lines = explorer.series_rows(series.code, economies, breakdown, releases) if economies else []
+    # Each figure formatted once, for the ranking table and the map's table alike; plain tuples keep the
+    # template's work on some two hundred rows small.
+    table = _table(ranked)
+    query = {"breakdown": breakdown.param} if breakdown.codes else {}
+    ranking_query = {**query, "year": year or "", "part": "ranking"}
+    series_query = {**query, "economies": ",".join(economies), "part": "series"}
+    links = {
+        "ranking": _download_links(series.code, ranking_query),
+        "series": _download_links(series.code, series_query),
+    }
+    context = {
+        "series": series,
+        "entry": series.entry,
+        # One reverse() for the page instead of one per row: the ranking has some two hundred rows.
+        "economy_base": reverse("public:economy", args=["XXX"]).removesuffix("XXX/"),
+        "year": year,
+        "years": cover.years(breakdown),
+        "breakdown": breakdown,
+        "breakdowns": cover.breakdowns if len(cover.counts) > 1 else [],
+        "economies": economies,
+        "api": {
+            "metadata": reverse("api-v1:indicator_metadata", kwargs={"code": series.code}),
+            "observations": reverse("api-v1:list_observations") + "?" + urlencode({"indicator": series.code}),
+        },
+        "economies_param": ",".join(economies),
+        "ranking": table,
+        "ranking_releases": sources_of(r.figure for r in ranked),
+        "sources": sources_of(r.figure for r in (*ranked, *lines)),
+        "notes": cached(
+            f"indicator-releases:{series.code}", chosen["state"], lambda: explorer.release_notes(series.code)
+        ),
+        "downloads": links,
+        "charts": _charts(series, year, ranked, table, lines, links),
+    }
+    return render(request, "public/indicator.html", context)
+
+
+def _download_links(code: str, query: dict[str, str]) -> list[tuple[str, str]]:
+    labels = {"csv": "CSV", "json": "JSON", "sdmx": "SDMX-ML"}
+    return [
+        (labels[fmt], reverse("public:indicator_download", args=[code, fmt]) + "?" + urlencode(query))
+        for fmt in downloads.FORMATS
+    ]
+
+
+def _table(rows: list[explorer.Row]) -> list[tuple[object, ...]]:
+    """(rank, ISO3, name, value, year, reported/estimated, source) per row, formatted. The source names
+    the release too when the rows come from several; one release is named once, above the table."""
+    estimated, reported = _("estimated"), _("reported")
+    one_release = len({r.figure.release.id for r in rows}) == 1
+    return [
+        (
+            r.rank,
+            r.figure.area,
+            r.name,
+            format_measure(r.figure.value, r.figure.unit),
+            r.figure.period,
+            estimated if r.figure.estimated else reported,
+            (r.figure.source or "–") if one_release else f"{r.figure.source or '–'} ({r.figure.release})",
+        )
+        for r in rows
+    ]
+
+
+def _charts(
+    series: explorer.Series,
+    year: str | None,
+    ranked: list[explorer.Row],
+    table: list[tuple[object, ...]],
+    lines: list[explorer.Row],
+    links: dict[str, list[tuple[str, str]]],
+) -> dict[str, ChartBlock]:
+    """The map of the year (its table alternative is the ranking table printed under it, so the block's
+    own table stays short: economy and value) and the time series of the chosen economies."""
+    where = chart_locale()
+    unit = unit_label(series.unit)
+    out: dict[str, ChartBlock] = {}
+    mapped = maps.iso3_to_numeric()
+    if ranked and year:
+        title = _("%(indicator)s, %(year)s") % {"indicator": series.name, "year": year}
+        out["map"] = chart_block(
+            specs.choropleth(
+                # Areas the reference economies do not hold (Kosovo, XKX) have no shape on the map; they
+                # stay in the ranking.
+                {r.figure.area: r.figure.value for r in ranked if r.figure.area in mapped},
+                title=title,
+                legend_title=unit,
+                **where,
+            ),
+            title=title,
+            description=_map_description(series, year, ranked),
+            columns=[_("Economy"), _("Value")],
+            rows=[(name, value) for _rank, _area, name, value, *_rest in table],
+            releases=[r.id for r in sources_of(r.figure for r in ranked)],
+            download_url=links["ranking"][0][1],
+            note=_(
+                "The boundaries and names shown and the designations used on this map do not imply "
+                "official endorsement or acceptance by the United Nations."
+            ),
+        )
+    if lines:
+        title = _("%(indicator)s over time") % {"indicator": series.name}
+        points = [
+            {
+                "series": r.name,
+                "year": int(r.figure.period),
+                "value": r.figure.value,
+                "estimated": r.figure.estimated,
+            }
+            for r in lines
+        ]
+        spec = specs.time_series(
+            points,
+            title=title,
+            y_title=unit,
+            unit=series.unit,
+            reported_label=_("reported"),
+            estimated_label=_("estimated"),
+            **where,
+        )
+        out["series"] = chart_block(
+            spec,
+            title=title,
+            description=_series_description(series, lines),
+            columns=[_("Economy"), _("Value"), _("Year"), _("Reported / estimated"), _("Source")],
+            rows=[row[2:] for row in _table(lines)],
+            releases=[r.id for r in sources_of(r.figure for r in lines)],
+            download_url=links["series"][0][1],
+        )
+    return out
+
+
+def _map_description(series: explorer.Series, year: str, ranked: list[explorer.Row]) -> str:
+    top, bottom = ranked[0], ranked[-1]
+    return _(
+        "World map of %(indicator)s in %(year)s for %(count)d economies, from %(low)s (%(low_name)s) "
+        "to %(high)s (%(high_name)s). The ranking table below lists every value."
+    ) % {
+        "indicator": series.name,
+        "year": year,
+        "count": len(ranked),
+        "high": format_measure(top.figure.value, top.figure.unit),
+        "high_name": top.name,
+        "low": format_measure(bottom.figure.value, bottom.figure.unit),
+        "low_name": bottom.name,
+    }
+
+
+def _series_description(series: explorer.Series, lines: list[explorer.Row]) -> str:
+    parts = []
+    for name in dict.fromkeys(r.name for r in lines):
+        own = [r for r in lines if r.name == name]
+        parts.append(
+            _("%(economy)s: %(first)s in %(first_year)s, %(last)s in %(last_year)s")
+            % {
+                "economy": name,
+                "first": format_measure(own[0].figure.value, own[0].figure.unit),
+                "first_year": own[0].figure.period,
+                "last": format_measure(own[-1].figure.value, own[-1].figure.unit),
+                "last_year": own[-1].figure.period,
+            }
+        )
+    return _("%(indicator)s over time. ") % {"indicator": series.name} + "; ".join(parts) + "."
+
+
+def download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """Exactly the figures of the page with the same parameters: ``part=ranking`` (the map and ranking of
+    ``year``) or ``part=series`` (the time series of ``economies``)."""
+    if fmt not in downloads.FORMATS:
+        formats = ", ".join(downloads.FORMATS)
+        return problem(request, _("Downloads are offered as %(formats)s.") % {"formats": formats}, status=404)
+    part = request.GET.get("part", "ranking")
+    if part not in downloads.PARTS:
+        message = _("part must be ranking or series, not %(value)s.") % {"value": part}
+        return problem(request, message, status=400, parameter="part")
+    found = _selection(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    series, _cover, chosen = found
+    breakdown, year = chosen["breakdown"], chosen["year"]
+    if year is None:
+        return problem(request, _("This indicator has no annual figures for economies."), status=404)
+    description: dict[str, object] = {
+        "indicator": series.code,
+        "name": series.entry.names if series.entry else series.code,
+        "unit": series.unit,
+        "breakdown": dict(breakdown.codes),
+        "page": request.build_absolute_uri(reverse("public:indicator", args=[series.code])),
+    }
+    if part == "ranking":
+        rows = explorer.ranking_queryset(series.code, year, breakdown)
+        description |= {"year": year, "title": f"{series.code}, {year}"}
+        stem = f"{series.code}-{year}"
+    else:
+        ranked = [] if chosen["economies"] else explorer.ranking_rows(series, year, breakdown, Releases())
+        economies = chosen["economies"] or explorer.default_economies(ranked)
+        rows = explorer.series_queryset(series.code, economies, breakdown)
+        description |= {"economies": economies, "title": f"{series.code}, {', '.join(economies)}"}
+        stem = f"{series.code}-{'-'.join(economies)}"
+    made = downloads.build(rows, fmt=fmt, stem=_safe(stem), description=description)
+    response = HttpResponse(made.content, content_type=made.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    return response
+
+
+def _safe(stem: str) -> str:
+    """A file name from an indicator code (codes hold dots and dollar signs: i154_FBB5$)."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)

@@ -1,0 +1,47 @@
+"""The one list of public page types and the URL each is tested at, in every language.
+
+The accessibility, page-weight and screenshot tests (and bench/site) walk this list, so a new page type
+is checked everywhere by adding it here. The codes are real ones present in the shared data
+(`site_data`): France in the ITU, World Bank and SDG files, the LDC group, Internet use (i99H).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from tests.web.conftest import LANGUAGES
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    url_name: str
+    args: tuple[str, ...] = ()
+    query: dict[str, str] = field(default_factory=dict)
+
+    def path(self, language: str) -> str:
+        """The page's permanent path in ``language`` (e.g. /fr/economies/FRA/)."""
+        from django.urls import reverse
+        from django.utils import translation
+
+        with translation.override(language):
+            path = reverse(self.url_name, args=self.args)
+        return f"{path}?{urlencode(self.query)}" if self.query else path
+
+
+PAGE_TYPES: tuple[PageType, ...] = (
+    PageType("home", "home"),
+    PageType("economy", "public:economy", ("FRA",)),
+    PageType("group", "public:group", ("LDC",)),
+    PageType("indicator", "public:indicator", ("i99H",)),
+    PageType("compare", "public:compare", query={"economies": "FRA,DEU,KEN", "indicators": "i99H,i992b"}),
+    PageType("action_line", "public:action_line", ("C3",)),
+    PageType("search", "public:search", query={"q": "internet"}),
+)
+BY_NAME = {p.name: p for p in PAGE_TYPES}
+
+
+def all_pages() -> list[tuple[str, str, str]]:
+    """(page type, language, path) for every page type in every language."""
+    return [(p.name, lang, p.path(lang)) for p in PAGE_TYPES for lang in LANGUAGES]
