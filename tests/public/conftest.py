@@ -2,8 +2,8 @@
 imported through the warehouse once for the whole folder (package scope) and removed after it, with the
 World Bank income groups stored as the site would after `wsis reference income`.
 
-Browser tests in this folder use `live_server` with `available_apps` limited to Django's own apps, so
-the flush after each test leaves the reference knowledge and these imported data in place.
+Browser tests in this folder use `site_server` (below), never `live_server`: the latter's transactional
+flush after each test would empty the reference tables that this folder and the later ones need.
 """
 
 from __future__ import annotations
