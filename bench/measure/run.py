@@ -208,7 +208,7 @@ def best_of(repeat: int, task: Callable[[], Any]) -> tuple[float, Any]:
 
 def agree(a: dict[tuple[str, str, int], float | None], b: dict[tuple[str, str, int], float | None]) -> str:
     common = [k for k in a if a[k] is not None and b.get(k) is not None]
-    worst = max((abs(a[k] - b[k]) for k in common), default=0.0)  # type: ignore[operator]
+    worst = max((abs(a[k] - b[k]) for k in common), default=0.0)
     return f"{len(common)} aggregates, max |diff| {worst:.2e}" + (" OK" if worst < 1e-9 else " MISMATCH")
 
 

@@ -396,7 +396,7 @@ def progress(
                 frame = got.frame.filter(pl.col("economy") == economy).drop("nature")
                 series.append(frame.with_columns(pl.lit(sex).alias("sex")))
                 continue
-            first, last = spec.base_year, int(got.frame["period"].max())  # type: ignore[arg-type]
+            first, last = spec.base_year, int(got.frame["period"].max())
             aggregates, _, agg_releases = _aggregates(
                 spec.indicator,
                 [spec.economy],
