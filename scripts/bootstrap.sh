@@ -1,8 +1,16 @@
 # Sourced by scripts/run.sh and scripts/test.sh: make a virtual environment with the platform installed.
-# Usage: source scripts/bootstrap.sh [EXTRAS]   (EXTRAS e.g. "test")
+# Usage: source scripts/bootstrap.sh EXTRAS   (EXTRAS: pip extras such as "test", or "" for none)
+# Always give EXTRAS, even empty: `source` without arguments hands the caller's own arguments over, and
+# run.sh's `--port 8080` (meant for `wsis serve`) would be taken for an extra.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${WSIS_VENV:-$ROOT/.venv}"
+# Checked first, before anything is installed.
+extras="${1:-}"
+if [[ ! "$extras" =~ ^[A-Za-z0-9_,-]*$ || "$extras" == -* ]]; then
+  echo "bootstrap.sh: '$extras' is not a list of pip extras (e.g. test); arguments for wsis serve go to run.sh" >&2
+  exit 2
+fi
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -23,7 +31,6 @@ fi
 if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV" 2>/dev/null || { apt_install python3-venv; "$PYTHON" -m venv "$VENV"; }
 fi
-extras="${1:-}"
 target="$ROOT"; [ -n "$extras" ] && target="$ROOT[$extras]"
 "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$target" 2>&1 \

@@ -7,7 +7,7 @@ cd "$ROOT"
 # PostgreSQL for the second run; Java for the PySpark survey backend; Debian's chromium for browser tests,
 # with Noto fonts so Arabic and Chinese render in the screenshots (the test checks which font drew them);
 # wrk for bench/site (not run here).
-apt_install postgresql postgresql-contrib openjdk-17-jre-headless chromium fonts-noto-core fonts-noto-cjk wrk
+apt_install postgresql postgresql-contrib openjdk-17-jre-headless chromium fonts-noto-core fonts-noto-cjk wrk redis-server
 
 export WSIS_SHARED_DATA="${WSIS_SHARED_DATA:-$(cd "$ROOT/.." && pwd)/shared/data}"
 WORK="$(mktemp -d /tmp/wsis-test.XXXXXX)"

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from wsis.paths import shared_data
+
+# Servers and commands the tests start as subprocesses must not queue the background re-rendering of every
+# page after each publication (thousands of renders competing with the suite); tests of the warm-up turn
+# it on themselves.
+os.environ["WSIS_WARM_PAGES"] = "0"
 
 
 @pytest.fixture(scope="session")

@@ -8,18 +8,29 @@ from __future__ import annotations
 
 
 def empty_warehouse() -> None:
-    """Delete every warehouse row and stored computation, then number ids from 1 again (ids are not
-    reused otherwise, even after a rollback on PostgreSQL)."""
+    """Delete every warehouse row, stored computation and publication, then number ids from 1 again (ids
+    are not reused otherwise, even after a rollback on PostgreSQL)."""
     from django.core.management.color import no_style
     from django.db import connection
 
     from wsis.apps.measure.models import Computation
+    from wsis.apps.publishing.models import Publication, PublishedFigure
     from wsis.apps.warehouse.models import ImportedFile, Observation, QualityFlag, Release
 
+    Publication.objects.all().delete()
     Computation.objects.all().delete()
     Observation.objects.all().delete()
     Release.objects.all().delete()
-    models = [Release, Observation, ImportedFile, QualityFlag, Computation, Computation.releases.through]
+    models = [
+        Release,
+        Observation,
+        ImportedFile,
+        QualityFlag,
+        Computation,
+        Computation.releases.through,
+        Publication,
+        PublishedFigure,
+    ]
     for model in models:
         assert not model.objects.exists(), f"{model.__name__} still has rows"
     sequences = [{"table": m._meta.db_table, "column": "id"} for m in models]

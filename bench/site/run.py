@@ -223,6 +223,19 @@ def site_paths(env: dict[str, str]) -> dict[str, str]:
     }
 
 
+def production_env(database_url: str, work: Path) -> dict[str, str]:
+    """The environment of the site's processes: the scratch database and data folder."""
+    return {
+        **os.environ,
+        "WSIS_DATABASE_URL": database_url,
+        "WSIS_DATA_DIR": str(work / "data"),
+        "WSIS_SECRET_KEY": "bench-only-not-secret",
+        "DJANGO_SETTINGS_MODULE": "wsis.site.settings",
+        # A busy deployment's setting: each worker reads the data state at most once a second.
+        "WSIS_PAGE_STATE_SECONDS": os.environ.get("WSIS_PAGE_STATE_SECONDS", "1"),
+    }
+
+
 def setup_peer() -> None:
     if not (PEER_VENV / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
@@ -255,15 +268,7 @@ def main() -> None:
     os.chmod(work, 0o755)
     try:
         with postgres(work) as database_url:
-            env = {
-                **os.environ,
-                "WSIS_DATABASE_URL": database_url,
-                "WSIS_DATA_DIR": str(work / "data"),
-                "WSIS_SECRET_KEY": "bench-only-not-secret",
-                "DJANGO_SETTINGS_MODULE": "wsis.site.settings",
-                # A busy deployment's setting: each worker reads the data state at most once a second.
-                "WSIS_PAGE_STATE_SECONDS": os.environ.get("WSIS_PAGE_STATE_SECONDS", "1"),
-            }
+            env = production_env(database_url, work)
             load_data(env, shared, work)
             observations = export_observations(database_url, work / "obs.db")
             print(f"{observations} observations in PostgreSQL and in SQLite for Datasette", flush=True)

@@ -13,6 +13,8 @@ from django.test import Client
 import wsis
 from tests.measure.conftest import Loaded
 from tests.measure.test_measure_warehouse_aggregates import CHAIN, world_bank
+from wsis.apps.measure.domain import compute
+from wsis.apps.measure.domain.store import save
 from wsis.apps.measure.models import Computation
 from wsis.apps.warehouse.models import Observation
 from wsis.cli import main
@@ -103,8 +105,19 @@ def test_api_aggregate_and_stored_computation(client: Client, loaded: Loaded) ->
     assert values["LIC"] == pytest.approx(world_bank("LIC", 2022), abs=1.0)
     assert body["provenance"]["inputs"] == sorted([loaded.itu, loaded.population])
     assert body["provenance"]["code_version"] == wsis.__version__
-    again = client.get(f"/api/v1/measure/computations/{body['provenance']['computation']}").json()
-    assert again == body
+    # A GET computes without storing: no computation id, and nothing written.
+    assert body["provenance"]["computation"] is None and not Computation.objects.exists()
+    # Once the same question is stored (as a refresh or the command line does), the API answers with it.
+    stored = save(
+        compute.aggregate("i99H", ["WLD", "LIC"], [2022], impute=CHAIN)
+    )
+    again = client.get(
+        f"/api/v1/measure/aggregate?indicator=i99H&group=WLD&group=LIC&period=2022&impute={CHAIN}"
+    ).json()
+    assert again["provenance"]["computation"] == stored.pk
+    assert again["aggregates"] == body["aggregates"]
+    by_id = client.get(f"/api/v1/measure/computations/{stored.pk}").json()
+    assert by_id == again
 
 
 @pytest.mark.django_db

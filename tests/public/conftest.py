@@ -43,12 +43,14 @@ def site_data(
     shared: Path,
     tmp_path_factory,
 ) -> Iterator[SiteData]:
-    from wsis.apps.reference.models import Membership
-    from wsis.apps.reference.sync import store_income_groups
+    from wsis.apps.publishing.domain.refresh import refresh
+    from wsis.apps.reference.models import Membership, SdgGoal, SdgIndicator, SdgTarget
+    from wsis.apps.reference.sync import store_income_groups, store_sdg_titles
     from wsis.apps.warehouse.domain.importing import import_release
     from wsis.apps.warehouse.models import Observation, Release
     from wsis.reference.income import read_metadata_country, validity
     from wsis.reference.loader import knowledge
+    from wsis.reference.sdg_translations import load_folder
 
     wanted = {
         "itu": ("ITU DataHub", _files(shared, "itu-datahub", "*.csv"), dt.date(2025, 6, 1)),
@@ -72,10 +74,16 @@ def site_data(
             releases[key] = str(report.release)
         income = read_metadata_country(shared / WB_METADATA, INCOME_FISCAL_YEAR, set(knowledge().economies))
         store_income_groups(income)
+        # As `wsis manage sdg_texts` does at set-up: the UN's official SDG titles in the six languages.
+        store_sdg_titles(load_folder(shared / "sdg-texts"), "tests/public")
+        # As `wsis import` and `wsis reference income` do: the figures the pages read are published once.
+        refresh(trigger="tests/public")
         observations = Observation.objects.count()
     yield SiteData(releases=releases, observations=observations)
     with django_db_blocker.unblock():
         Membership.objects.filter(group__kind="income", valid_from=validity(INCOME_FISCAL_YEAR)[0]).delete()
+        for model in (SdgGoal, SdgTarget, SdgIndicator):
+            model.objects.update(official_titles={})
         empty_warehouse()
 
 

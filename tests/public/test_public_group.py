@@ -46,9 +46,9 @@ def test_aggregate_is_the_engine_figure_with_its_imputed_share(client: Client, s
     page = fresh(client, "/en/groups/LDC/")
     row = re.search(r'<tr><th scope="row"><a href="/en/indicators/i99H/">.*?</tr>', page, re.S).group(0)
     computation = Computation.objects.get(pk=int(re.search(r"computations/(\d+)", row).group(1)))
-    assert computation.kind == "aggregate" and computation.parameters["groups"] == ["LDC"]
+    assert computation.kind == "aggregate" and "LDC" in computation.parameters["groups"]
     assert computation.parameters["weights"] == "SP.POP.TOTL"
-    ok = [a for a in computation.result["aggregates"] if a["status"] == "ok"]
+    ok = [a for a in computation.result["aggregates"] if a["status"] == "ok" and a["group"] == "LDC"]
     newest = max(ok, key=lambda a: a["period"])
     assert format_measure(newest["value"], "percent", "en") in row
     assert f"<td>{newest['period']}</td>" in row

@@ -61,7 +61,7 @@ def test_ranking_is_exactly_the_years_latest_figures(client: Client, site_data) 
         assert marker == ("estimated" if obs.nature == "estimate" else "reported")
         assert source == (obs.source or "–")
     # One release behind every figure: named once, above the table.
-    assert f"Figures published in {site_data.releases['itu']} (Jun 1, 2025)." in html
+    assert f"Figures published in {site_data.releases['itu']} (1 Jun 2025)." in html
     # Best first, ties sharing a rank.
     values = [expected[r[1]].value for r in rows]
     assert values == sorted(values, reverse=True)

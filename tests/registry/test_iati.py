@@ -116,12 +116,16 @@ def test_schema_errors_name_the_line(world, published, schema):
     assert "broken.xml:" in str(info.value) and "activity-status" in str(info.value)
 
 
-def test_activity_without_action_line_is_refused(world, published):
+def test_activity_without_action_line_or_ict_tag_is_skipped_with_the_reason(world, published):
+    # Issue 16: no longer refused; with nothing ICT-related (no sector, no SDG tag) it is skipped.
     xml = write_activities(list(public_entries()), generated=timezone.now())
     tree = etree.fromstring(xml)
-    for sector in tree.iter("sector"):
-        sector.getparent().remove(sector)
+    for element in [*tree.iter("sector"), *tree.iter("tag")]:
+        element.getparent().remove(element)
+    count = Initiative.objects.count()
     report = import_file(
         name="nolines.xml", content=etree.tostring(tree), organization=world.org, actor=world.owner
     )
-    assert not report.ok and all("no WSIS action line" in e for e in report.errors)
+    assert report.ok and report.created == report.updated == [] and len(report.skipped) == 2
+    assert all("no WSIS action line and no ICT-related sector or SDG tag" in s for s in report.skipped)
+    assert Initiative.objects.count() == count

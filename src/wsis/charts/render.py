@@ -140,21 +140,29 @@ def _text_of(spec: dict[str, Any]) -> tuple[str, str]:
     return str(title_text), str(spec.get("description") or title_text)
 
 
-def svg(spec: dict[str, Any], *, locale: str, id_prefix: str | None = None, draw_title: bool = True) -> str:
+def svg(
+    spec: dict[str, Any],
+    *,
+    locale: str,
+    id_prefix: str | None = None,
+    draw_title: bool = True,
+    css_class: str | None = None,
+) -> str:
     """Render a Vega-Lite spec to SVG markup for inlining in an HTML page (no XML declaration).
 
     draw_title=False leaves the title out of the picture (a web page shows it as the figure's caption)
-    while keeping it as the SVG's <title>, its accessible name.
+    while keeping it as the SVG's <title>, its accessible name. css_class goes on the root <svg>, e.g. to
+    let a page's stylesheet choose between a wide and a phone layout of the same chart.
     """
     drawn = spec if draw_title else {key: value for key, value in spec.items() if key != "title"}
     raw = vl_convert.vegalite_to_svg(
         drawn, format_locale=format_locale(locale), time_format_locale=time_format_locale(locale)
     )
     prefix = id_prefix or "c" + spec_key(spec)[:8]
-    return _post_process(raw, spec, prefix)
+    return _post_process(raw, spec, prefix, css_class)
 
 
-def _post_process(raw: str, spec: dict[str, Any], prefix: str) -> str:
+def _post_process(raw: str, spec: dict[str, Any], prefix: str, css_class: str | None = None) -> str:
     root = etree.fromstring(
         raw.encode("utf-8"), etree.XMLParser(remove_blank_text=True, resolve_entities=False)
     )
@@ -203,6 +211,8 @@ def _post_process(raw: str, spec: dict[str, Any], prefix: str) -> str:
     root.set("aria-labelledby", f"{prefix}-title {prefix}-desc")
     root.set("font-family", font)
     root.set("focusable", "false")
+    if css_class:
+        root.set("class", css_class)
     etree.cleanup_namespaces(root)
     return etree.tostring(root, encoding="unicode")
 

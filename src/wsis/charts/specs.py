@@ -73,7 +73,8 @@ def _number(value: Any, where: str) -> float:
 
 
 def _titled(text: str, unit: str | None) -> str:
-    return f"{text} ({unit})" if unit else text
+    # A title that already names its unit is not given it twice ("percent (percent)").
+    return f"{text} ({unit})" if unit and unit not in text else text
 
 
 def _mark_status(
@@ -427,3 +428,55 @@ def interactive_version(spec: Spec, *, topology_url: str) -> Spec:
     if interactive.get("encoding", {}).get("x", {}).get("field") == "year":  # a time series
         interactive["layer"][0]["params"] = [{"name": "zoom", "select": "interval", "bind": "scales"}]
     return interactive
+
+
+#: Width in CSS pixels of a chart's phone layout: a 320 px screen less the page's 1rem side margins. The
+#: phone layout is drawn at this size, never scaled down, so its 11-12 px texts stay 11-12 px on a phone.
+PHONE_WIDTH = 288
+#: A phone layout keeps bar labels short: the economy names are cut (with an ellipsis) at this width.
+PHONE_LABEL_LIMIT = 96
+
+
+def phone_layout(spec: Spec, width: int = PHONE_WIDTH) -> Spec:
+    """The same chart laid out for a phone: ``width`` pixels wide *in total* (axes and legends included),
+    legends under the plot in one column, fewer ticks and shorter bar labels.
+
+    The wide picture would be scaled down to fit a phone screen, its 11 px labels to about 5 px; a page
+    shows this layout instead on narrow screens (see ``.chart-narrow`` in site.css), at its natural size.
+    """
+    narrow = copy.deepcopy(spec)
+    narrow["width"] = width
+    # "fit-x" with "padding": the whole picture, axes and legends included, is `width` wide.
+    narrow["autosize"] = {"type": "fit-x", "contains": "padding"}
+    if "projection" in narrow:
+        narrow["height"] = round(width * 0.5)  # Equal Earth is about twice as wide as it is tall
+    _phone_legends(narrow)
+    encoding = narrow.get("encoding", {})
+    for channel in ("x", "y"):
+        axis = encoding.get(channel, {}).get("axis")
+        if isinstance(axis, dict):
+            if "tickCount" in axis:
+                axis["tickCount"] = min(axis["tickCount"], 3)
+            if "labelLimit" in axis:
+                axis["labelLimit"] = PHONE_LABEL_LIMIT
+    return narrow
+
+
+def _phone_legends(node: Any) -> None:
+    """Every legend of a spec (layers included) under the plot, one entry a line; gradients horizontal."""
+    if isinstance(node, list):
+        for item in node:
+            _phone_legends(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key == "legend" and isinstance(value, dict):
+            value["orient"] = "bottom"
+            if "gradientLength" in value:
+                value["direction"] = "horizontal"
+                value["gradientLength"] = min(value["gradientLength"], PHONE_WIDTH - 40)
+            else:
+                value["columns"] = 1
+        else:
+            _phone_legends(value)

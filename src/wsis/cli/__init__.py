@@ -5,12 +5,13 @@ from __future__ import annotations
 import click
 
 from wsis import __version__
+from wsis.cli.lazy import LazyGroup
 from wsis.cli.reference import reference
 from wsis.cli.site import manage, serve, setup
 from wsis.cli.warehouse import register as register_warehouse
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wsis")
 def main() -> None:
     """WSIS Observatory: stocktaking, prizes, ICT indicators and measurement for the WSIS follow-up.
@@ -25,17 +26,34 @@ main.add_command(serve)
 main.add_command(manage)
 register_warehouse(main)
 
-# Measurement (issue 6): index, aggregate, divides, progress, affordability - working from files for now.
-from wsis.cli.measure import register as _register_measure  # noqa: E402
-
-_register_measure(main)
-
-# Household survey estimation (issue 3): wsis survey estimate / indicators.
-from wsis.cli.survey import survey as _survey  # noqa: E402
-
-main.add_command(_survey)
+# Measurement (issue 6): index, aggregate, divides, progress, affordability; household survey estimation
+# (issue 3): wsis survey. Imported when used (wsis.cli.lazy): they bring scipy and the survey engine.
+for _name, _target in {
+    "index": "wsis.cli.measure.index:index",
+    "aggregate": "wsis.cli.measure.aggregate:aggregate",
+    "divides": "wsis.cli.measure.divides:divides_group",
+    "progress": "wsis.cli.measure.progress:progress",
+    "affordability": "wsis.cli.measure.affordability:affordability",
+    "survey": "wsis.cli.survey:survey",
+}.items():
+    main.add_lazy(_name, _target)  # type: ignore[attr-defined]
 
 # WSIS Prizes (issue 7): wsis prizes create / open / close / tally / verify.
 from wsis.cli.prizes import prizes as _prizes  # noqa: E402
 
 main.add_command(_prizes)
+
+# The demonstration world (issue 13): wsis demo load / remove.
+from wsis.cli.demo import demo as _demo  # noqa: E402
+
+main.add_command(_demo)
+
+# Publication pipeline (issue 12): wsis refresh / worker.
+from wsis.cli.publishing import register as _register_publishing  # noqa: E402
+
+_register_publishing(main)
+
+# Stocktaking registry (issue 16): wsis registry import-iati.
+from wsis.cli.registry import registry as _registry  # noqa: E402
+
+main.add_command(_registry)

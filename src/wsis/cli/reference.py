@@ -196,6 +196,10 @@ def income(path: Path | None, fiscal_year: int | None, do_fetch: bool) -> None:
     )
     for skipped in result.skipped:
         click.echo(f"  skipped: {skipped}")
+    from wsis.cli.publishing import refresh_after
+
+    # Aggregates of income groups, and every aggregate weighted by membership dates, change with them.
+    refresh_after("wsis reference income")
 
 
 @reference.command("sdg-diff")

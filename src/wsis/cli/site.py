@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+from pathlib import Path
 
 import click
 
@@ -16,7 +18,9 @@ def django_ready() -> None:
     django.setup()
 
 
-def run_setup(*, demo: bool, real_data: bool = False, quiet: bool = False) -> None:
+def run_setup(
+    *, demo: bool, real_data: bool = False, real_data_from: Path | None = None, quiet: bool = False
+) -> None:
     django_ready()
     from django.core.management import call_command
 
@@ -35,16 +39,29 @@ def run_setup(*, demo: bool, real_data: bool = False, quiet: bool = False) -> No
     counts = sync_reference(loaded)
     if not quiet:
         click.echo("reference knowledge loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-    if real_data:
-        from wsis.apps.warehouse.domain.fetching import load_real_data
+    if real_data or real_data_from is not None:
+        from wsis.apps.warehouse.domain.fetching import FetchFailed, load_real_data
 
-        for line in load_real_data():
-            click.echo(line)
+        try:
+            for line in load_real_data(source=real_data_from):
+                click.echo(line)
+        except FetchFailed as exc:
+            raise click.ClickException(str(exc)) from exc
     if demo:
+        from wsis.apps.warehouse.domain.world import real_world
         from wsis.site.demo import load_demo
 
-        for line in load_demo():
-            click.echo(line)
+        # The demonstration world is for an installation without real data: never loaded over it.
+        if real_world():
+            if not quiet:
+                click.echo("demonstration content: not loaded, the warehouse holds real releases")
+        else:
+            for line in load_demo():
+                click.echo(line)
+    from wsis.cli.publishing import refresh_after
+
+    # The reference knowledge (and the demonstration data) may have changed: the figures follow.
+    refresh_after("wsis setup", quiet=quiet)
 
 
 @click.command()
@@ -52,11 +69,31 @@ def run_setup(*, demo: bool, real_data: bool = False, quiet: bool = False) -> No
     "--demo/--no-demo",
     default=True,
     show_default=True,
-    help="Also load demonstration content (always marked as such on every page).",
+    help="Also load demonstration content (always marked as such on every page) while the warehouse "
+    "holds no real release.",
 )
-def setup(demo: bool) -> None:
-    """Create or upgrade the database and load the reference knowledge (idempotent)."""
-    run_setup(demo=demo)
+@click.option(
+    "--real-data",
+    is_flag=True,
+    help="Also load the default set of real indicators (ITU, World Bank): downloaded from the publishers "
+    "(needs internet), or from --from DIR.",
+)
+@click.option(
+    "--from",
+    "real_data_from",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="With --real-data: read local copies from DIR (the publishers' bulk exports laid out as in the "
+    "shared data folder, or files saved by `wsis fetch --no-import --folder DIR`) instead of downloading.",
+)
+def setup(demo: bool, real_data: bool, real_data_from: Path | None) -> None:
+    """Create or upgrade the database and load the reference knowledge (idempotent).
+
+    With --real-data, also the default set of real indicators; the first real release retires the
+    demonstration data."""
+    if real_data_from is not None and not real_data:
+        raise click.UsageError("--from DIR goes with --real-data")
+    run_setup(demo=demo, real_data=real_data, real_data_from=real_data_from)
 
 
 @click.command()
@@ -69,12 +106,32 @@ def setup(demo: bool) -> None:
 @click.option(
     "--real-data", is_flag=True, help="Fetch real indicators from the publishers first (needs internet)."
 )
-def serve(host: str, port: int, workers: int, do_setup: bool, real_data: bool) -> None:
-    """Serve the site with gunicorn (the production server) on HOST:PORT."""
+@click.option(
+    "--demo/--no-demo",
+    default=True,
+    show_default=True,
+    help="With --setup: load the demonstration content while the warehouse holds no real release.",
+)
+@click.option(
+    "--worker/--no-worker",
+    "with_worker",
+    default=True,
+    show_default=True,
+    help="Also run one background-task worker (`wsis worker`): refreshes and page-cache warming.",
+)
+def serve(
+    host: str, port: int, workers: int, do_setup: bool, real_data: bool, demo: bool, with_worker: bool
+) -> None:
+    """Serve the site with gunicorn (the production server) on HOST:PORT, with a background-task worker."""
     if do_setup:
-        run_setup(demo=True, real_data=real_data)
+        run_setup(demo=demo, real_data=real_data)
     click.echo(f"WSIS Observatory on http://{host}:{port}/  (Ctrl+C stops it)")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsis.site.settings")
+    if with_worker:
+        # The worker runs beside gunicorn; gunicorn's on_exit hook (wsis.site.gunicorn) stops it with
+        # the server.
+        task_worker = subprocess.Popen([sys.executable, "-m", "wsis", "worker"])  # noqa: S603 - fixed arguments
+        os.environ["WSIS_TASK_WORKER_PID"] = str(task_worker.pid)
     # Replace this process by gunicorn so that signals (Ctrl+C, SIGTERM) reach the server directly.
     os.execvp(  # noqa: S606 - fixed argument list, no shell
         sys.executable,
@@ -83,6 +140,8 @@ def serve(host: str, port: int, workers: int, do_setup: bool, real_data: bool) -
             "-m",
             "gunicorn",
             "wsis.site.wsgi:application",
+            "--config",
+            "python:wsis.site.gunicorn",
             "--bind",
             f"{host}:{port}",
             "--workers",

@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +30,17 @@ from wsis.engine.survey import (
     match_replicate_columns,
     open_survey,
 )
-from wsis.engine.survey.design import LONELY_PSU_RULES, REPLICATE_TYPES
+from wsis.engine.survey.calibrated import calibrated_weights
+from wsis.engine.survey.calibration import CALFUNS, PostStratify, Rake, TrimWeights
+from wsis.engine.survey.design import LONELY_PSU_RULES, REPLICATE_TYPES, CalibratedDesign
+from wsis.engine.survey.glm import FAMILIES, svyglm
 from wsis.engine.survey.intervals import CI_METHODS
+from wsis.engine.survey.populations import read_calibration, read_table
+from wsis.engine.survey.quantiles import QRULES, svyquantile
+from wsis.engine.survey.readers import SurveyData, derive_columns
+from wsis.engine.survey.tables import svychisq, svytable, svyttest
 
+QUANTILE_FIELDS = ["probability", "estimate", "se", "ci_low", "ci_high", "df", "n"]
 FIELDS = ["estimate", "se", "cv", "ci_low", "ci_high", "df", "n", "deff", "deff_replace", "flags"]
 
 
@@ -43,26 +53,181 @@ def survey() -> None:
     """Design-based estimation from household-survey microdata (results match R's survey package)."""
 
 
+def calibration_options(command: Any) -> Any:
+    """Options that calibrate the design's weights (applied in this order: post-stratify, rake,
+    calibrate, trim) and derive columns first; shared by ``estimate`` and ``weights``."""
+    options = [
+        click.option(
+            "--derive",
+            "derive",
+            multiple=True,
+            metavar="NAME=SQL",
+            help="Add a column computed per row (SQL), e.g. N=\"CASE region WHEN 'NE' THEN 220 END\".",
+        ),
+        click.option(
+            "--poststratify",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Post-stratify to this table (CSV: variables + Freq).",
+        ),
+        click.option(
+            "--rake",
+            "rake_tables",
+            multiple=True,
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Rake to these margins (one CSV per margin).",
+        ),
+        click.option("--rake-maxit", type=int, default=10, show_default=True),
+        click.option(
+            "--rake-epsilon",
+            type=float,
+            default=1.0,
+            show_default=True,
+            help="R's epsilon (below 1: a fraction of the weight total).",
+        ),
+        click.option(
+            "--calibrate",
+            "calibrate_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Calibrate to these totals (CSV variable,level,total or term,total).",
+        ),
+        click.option(
+            "--calibrate-terms",
+            help="Model terms for term,total files: COL[,COL] (factor(COL) forces a factor).",
+        ),
+        click.option("--calfun", type=click.Choice(CALFUNS), default="linear", show_default=True),
+        click.option("--bounds", metavar="LOW,HIGH", help="Bounds on the g-weights (logit needs them)."),
+        click.option("--calibrate-maxit", type=int, default=50, show_default=True),
+        click.option("--calibrate-epsilon", type=float, default=1e-7, show_default=True),
+        click.option("--trim", metavar="LOW,HIGH", help="Trim the weights to [LOW, HIGH] (R's trimWeights)."),
+        click.option("--trim-strict", is_flag=True, help="Repeat trimming until no weight is outside."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _pair(value: str, option: str) -> tuple[float, float]:
+    parts = value.split(",")
+    if len(parts) != 2:
+        raise click.UsageError(f"{option} takes LOW,HIGH")
+    try:
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        raise click.UsageError(f"{option} takes two numbers, got {value!r}") from None
+
+
+def calibration_steps(options: dict[str, Any]) -> tuple[Any, ...]:
+    steps: list[Any] = []
+    if options.get("poststratify"):
+        steps.append(PostStratify(read_table(options["poststratify"])))
+    if options.get("rake_tables"):
+        margins = tuple(read_table(p) for p in options["rake_tables"])
+        steps.append(Rake(margins, maxit=options["rake_maxit"], epsilon=options["rake_epsilon"]))
+    if options.get("calibrate_file"):
+        bounds = _pair(options["bounds"], "--bounds") if options.get("bounds") else (-math.inf, math.inf)
+        steps.append(
+            read_calibration(
+                options["calibrate_file"],
+                _columns(options.get("calibrate_terms")),
+                calfun=options["calfun"],
+                bounds=bounds,
+                maxit=options["calibrate_maxit"],
+                epsilon=options["calibrate_epsilon"],
+            )
+        )
+    if options.get("trim"):
+        low, high = _pair(options["trim"], "--trim")
+        steps.append(TrimWeights(low, high, bool(options.get("trim_strict"))))
+    return tuple(steps)
+
+
+def with_derived(source: SurveyData, derive: tuple[str, ...]) -> SurveyData:
+    """The data with ``NAME=SQL`` columns added (a DuckDB view over the file)."""
+    if not derive:
+        return source
+    parts = []
+    for item in derive:
+        if "=" not in item:
+            raise click.UsageError(f"--derive takes NAME=SQL, got {item!r}")
+        name, expr = item.split("=", 1)
+        parts.append((name.strip(), expr))
+    return derive_columns(source, parts)
+
+
+def design_options(command: Any) -> Any:
+    """The design flags (R's svydesign / svrepdesign / as.svrepdesign), shared by every command."""
+    options = [
+        click.option("--strata", help="Stratum column."),
+        click.option("--psu", help="Cluster column per stage: PSU[,SSU,...]. Omit for element sampling."),
+        click.option("--weight", help="Sampling weight column (omitted: from --fpc, else 1)."),
+        click.option("--fpc", help="Finite population correction per stage: population sizes or fractions."),
+        click.option("--nest", is_flag=True, help="PSU ids restart within strata."),
+        click.option(
+            "--lonely-psu",
+            type=click.Choice(LONELY_PSU_RULES),
+            default="fail",
+            show_default=True,
+            help="adjust: survey >= 4.4; adjust-4.1: survey 4.1-1 (see docs/survey-conventions.md).",
+        ),
+        click.option(
+            "--replicate-weights", "replicate_weights", metavar="REGEX", help="Replicate weight columns."
+        ),
+        click.option(
+            "--type",
+            "replicate_type",
+            type=click.Choice(REPLICATE_TYPES),
+            help="Replicate type; without --replicate-weights, replicates are built from the Taylor design.",
+        ),
+        click.option("--rho", type=float, help="Fay's rho."),
+        click.option("--scale", type=float, help="Replicate variance scale (R's scale)."),
+        click.option("--rscales", help="Per-replicate scales: one number or a comma list (R's rscales)."),
+        click.option("--mse", is_flag=True, help="Centre replicates on the full-sample estimate."),
+        click.option("--replicates", type=int, help="Number of replicates to build (bootstrap, SDR)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def design_from_options(source: SurveyData, options: dict[str, Any]) -> Any:
+    """The design the flags describe, calibrated when calibration flags are given."""
+    taylor = TaylorDesign(
+        strata=options["strata"],
+        clusters=_columns(options["psu"]),
+        weight=options["weight"],
+        fpc=_columns(options["fpc"]),
+        nest=options["nest"],
+        lonely_psu=options["lonely_psu"],
+    )
+    design: Any = taylor
+    replicate_type = options["replicate_type"]
+    if options["replicate_weights"]:
+        if not replicate_type:
+            raise click.UsageError("--replicate-weights needs --type")
+        design = ReplicateDesign(
+            weight=options["weight"],
+            replicate_weights=match_replicate_columns(list(source.columns), options["replicate_weights"]),
+            type=replicate_type,
+            rho=options["rho"],
+            scale=options["scale"],
+            rscales=_rscales(options["rscales"]),
+            mse=options["mse"],
+        )
+    elif replicate_type:
+        design = BuiltReplicates(
+            taylor,
+            replicate_type,
+            rho=options["rho"] or 0.0,
+            mse=options["mse"],
+            replicates=options["replicates"],
+        )
+    steps = calibration_steps(options)
+    return CalibratedDesign(design, steps) if steps else design
+
+
 @survey.command("estimate")
 @click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--strata", help="Stratum column.")
-@click.option("--psu", help="Cluster column per stage: PSU[,SSU,...]. Omit for element sampling.")
-@click.option("--weight", help="Sampling weight column (omitted: from --fpc, else 1).")
-@click.option("--fpc", help="Finite population correction per stage: population sizes or fractions.")
-@click.option("--nest", is_flag=True, help="PSU ids restart within strata.")
-@click.option("--lonely-psu", type=click.Choice(LONELY_PSU_RULES), default="fail", show_default=True)
-@click.option("--replicate-weights", "replicate_weights", metavar="REGEX", help="Replicate weight columns.")
-@click.option(
-    "--type",
-    "replicate_type",
-    type=click.Choice(REPLICATE_TYPES),
-    help="Replicate type; without --replicate-weights, replicates are built from the Taylor design.",
-)
-@click.option("--rho", type=float, help="Fay's rho.")
-@click.option("--scale", type=float, help="Replicate variance scale (R's scale).")
-@click.option("--rscales", help="Per-replicate scales: one number or a comma list (R's rscales).")
-@click.option("--mse", is_flag=True, help="Centre replicates on the full-sample estimate.")
-@click.option("--replicates", type=int, help="Number of replicates to build (bootstrap, SDR).")
+@design_options
 @click.option("--mean", "mean_var", metavar="VAR")
 @click.option("--total", "total_var", metavar="VAR")
 @click.option("--proportion", "proportion", metavar="VAR=LEVEL")
@@ -73,24 +238,12 @@ def survey() -> None:
 @click.option("--level", type=float, default=0.95, show_default=True, help="Confidence level.")
 @click.option("--min-n", type=int, default=30, show_default=True, help="Flag estimates on fewer cases.")
 @click.option("--max-cv", type=float, default=0.3, show_default=True, help="Flag estimates above this CV.")
+@calibration_options
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="json", show_default=True
 )
 def estimate_command(
     data: Path,
-    strata: str | None,
-    psu: str | None,
-    weight: str | None,
-    fpc: str | None,
-    nest: bool,
-    lonely_psu: str,
-    replicate_weights: str | None,
-    replicate_type: str | None,
-    rho: float | None,
-    scale: float | None,
-    rscales: str | None,
-    mse: bool,
-    replicates: int | None,
     mean_var: str | None,
     total_var: str | None,
     proportion: str | None,
@@ -102,6 +255,7 @@ def estimate_command(
     min_n: int,
     max_cv: float,
     fmt: str,
+    **options: Any,
 ) -> None:
     """Estimate a mean, total, proportion or ratio with SE, CV, CI, design effect and flags."""
     chosen = [v for v in (mean_var, total_var, proportion, ratio) if v]
@@ -109,30 +263,8 @@ def estimate_command(
         raise click.UsageError("give exactly one of --mean, --total, --proportion or --ratio")
     try:
         estimand = _estimand(mean_var, total_var, proportion, ratio)
-        source = open_survey(data)
-        taylor = TaylorDesign(
-            strata=strata,
-            clusters=_columns(psu),
-            weight=weight,
-            fpc=_columns(fpc),
-            nest=nest,
-            lonely_psu=lonely_psu,  # type: ignore[arg-type]
-        )
-        design: Any = taylor
-        if replicate_weights:
-            if not replicate_type:
-                raise click.UsageError("--replicate-weights needs --type")
-            design = ReplicateDesign(
-                weight=weight,
-                replicate_weights=match_replicate_columns(list(source.columns), replicate_weights),
-                type=replicate_type,  # type: ignore[arg-type]
-                rho=rho,
-                scale=scale,
-                rscales=_rscales(rscales),
-                mse=mse,
-            )
-        elif replicate_type:
-            design = BuiltReplicates(taylor, replicate_type, rho=rho or 0.0, mse=mse, replicates=replicates)  # type: ignore[arg-type]
+        source = with_derived(open_survey(data), options["derive"])
+        design = design_from_options(source, options)
         rows = estimate(
             source,
             design,
@@ -146,6 +278,218 @@ def estimate_command(
     except SurveyInputError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(render([r.as_row() for r in rows], fmt), nl=False)
+
+
+@survey.command("weights")
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@design_options
+@calibration_options
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+def weights_command(data: Path, fmt: str, **options: Any) -> None:
+    """Calibrated weights in file order (and replicate weights, scale and rscales for replicate designs)."""
+    try:
+        source = with_derived(open_survey(data), options["derive"])
+        design = design_from_options(source, options)
+        if not isinstance(design, CalibratedDesign):
+            raise click.UsageError("give a calibration (--poststratify, --rake, --calibrate or --trim)")
+        result = calibrated_weights(source, design)
+    except SurveyInputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    reps = result.replicate_weights
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        R = 0 if reps is None else reps.shape[1]
+        writer.writerow(["row", "weight", *[f"rep{r + 1}" for r in range(R)]])
+        for i, w in enumerate(result.weights):
+            writer.writerow(
+                [i + 1, repr(float(w)), *([repr(float(v)) for v in reps[i]] if reps is not None else [])]
+            )
+        click.echo(out.getvalue(), nl=False)
+        return
+    body: dict[str, Any] = {
+        "sum": float(result.weights.sum()),
+        "min": float(result.weights.min()),
+        "max": float(result.weights.max()),
+        "weights": result.weights.tolist(),
+    }
+    if reps is not None:
+        body["replicates"] = int(reps.shape[1])
+        body["scale"] = result.scale
+        body["rscales"] = None if result.rscales is None else result.rscales.tolist()
+        body["replicate_weights"] = reps.T.tolist()
+    click.echo(json.dumps(body, indent=2))
+
+
+@survey.command("quantile")
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@design_options
+@click.option("--variable", required=True, help="Numeric column whose quantiles are estimated.")
+@click.option("--probs", default="0.5", show_default=True, help="Probabilities: P[,P...].")
+@click.option("--qrule", type=click.Choice(QRULES), default="math", show_default=True, help="R's qrule.")
+@click.option("--by", help="Domain columns: COL[,COL] (each domain on its own subset, as R's svyby).")
+@click.option("--where", help="SQL condition selecting the domain.")
+@click.option("--level", type=float, default=0.95, show_default=True, help="Confidence level.")
+@click.option("--derive", multiple=True, metavar="NAME=SQL", help="Add a column computed per row (SQL).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="json", show_default=True
+)
+def quantile_command(
+    data: Path,
+    variable: str,
+    probs: str,
+    qrule: str,
+    by: str | None,
+    where: str | None,
+    level: float,
+    derive: tuple[str, ...],
+    fmt: str,
+    **options: Any,
+) -> None:
+    """Quantiles with Woodruff confidence intervals and SEs (R's svyquantile, survey >= 4.1 defaults)."""
+    try:
+        probabilities = [float(p) for p in probs.split(",")]
+    except ValueError:
+        raise click.UsageError(f"--probs takes numbers, got {probs!r}") from None
+    try:
+        source = with_derived(open_survey(data), derive)
+        design = design_from_options(source, options)
+        rows = svyquantile(
+            source, design, variable, probabilities, by=_columns(by), where=where, rule=qrule, level=level
+        )
+    except SurveyInputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(render([r.as_row() for r in rows], fmt, QUANTILE_FIELDS), nl=False)
+
+
+@survey.command("glm")
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@design_options
+@click.option("--formula", required=True, help="response ~ term + term (factor(x) forces a factor).")
+@click.option("--family", type=click.Choice(FAMILIES), default="gaussian", show_default=True)
+@click.option("--where", help="SQL condition: fit within this domain (the full design is kept).")
+@click.option("--level", type=float, default=0.95, show_default=True, help="Confidence level.")
+@click.option(
+    "--predict-by",
+    metavar="TERM",
+    help="Also predict the mean (share) at each level of this factor term, other covariates at their means.",
+)
+@calibration_options
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+def glm_command(
+    data: Path,
+    formula: str,
+    family: str,
+    where: str | None,
+    level: float,
+    predict_by: str | None,
+    fmt: str,
+    **options: Any,
+) -> None:
+    """Regression with design-based SEs and degrees of freedom (R's svyglm)."""
+    try:
+        source = with_derived(open_survey(data), options["derive"])
+        design = design_from_options(source, options)
+        fit = svyglm(source, design, formula, family=family, where=where, level=level, predict_by=predict_by)
+    except SurveyInputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    body = fit.as_dict()
+    if fmt == "json":
+        click.echo(json.dumps(body, indent=2))
+        return
+    rows = [{**c, "df_residual": body["df_residual"], "nobs": body["nobs"]} for c in body["coefficients"]]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    click.echo(out.getvalue(), nl=False)
+
+
+def _taylor_only_options(command: Any) -> Any:
+    """Design flags for the table commands (Taylor designs) plus --derive and --format json|csv."""
+    command = click.option(
+        "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+    )(command)
+    command = click.option(
+        "--derive", multiple=True, metavar="NAME=SQL", help="Add a column computed per row (SQL)."
+    )(command)
+    return design_options(command)
+
+
+def _analyse(data: Path, derive: tuple[str, ...], options: dict[str, Any], run: Any) -> Any:
+    """Open the data (with derived columns), build the design from the flags and run ``run(source,
+    design)``; bad input becomes the command's error message and nothing is printed."""
+    try:
+        source = with_derived(open_survey(data), derive)
+        return run(source, design_from_options(source, options))
+    except SurveyInputError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows if len(rows) != 1 else rows[0], indent=2))
+        return
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    click.echo(out.getvalue(), nl=False)
+
+
+@survey.command("table")
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rows", "row", required=True, help="Row variable.")
+@click.option("--columns", "column", required=True, help="Column variable.")
+@_taylor_only_options
+def table_command(
+    data: Path, row: str, column: str, derive: tuple[str, ...], fmt: str, **options: Any
+) -> None:
+    """Weighted two-way table (R's svytable): the sum of weights per cell."""
+    cells = _analyse(data, derive, options, lambda source, design: svytable(source, design, row, column))
+    rows = [{"row": c.row, "column": c.column, "label": c.label(), "total": c.total} for c in cells]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    _emit(rows, fmt)
+
+
+@survey.command("chisq")
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rows", "row", required=True, help="Row variable.")
+@click.option("--columns", "column", required=True, help="Column variable.")
+@click.option("--statistic", type=click.Choice(["F", "Chisq"]), default="F", show_default=True)
+@_taylor_only_options
+def chisq_command(
+    data: Path, row: str, column: str, statistic: str, derive: tuple[str, ...], fmt: str, **options: Any
+) -> None:
+    """Rao-Scott test of association in a two-way table (R's svychisq)."""
+    result = _analyse(
+        data, derive, options, lambda src, design: svychisq(src, design, row, column, statistic)
+    )
+    _emit([asdict(result)], fmt)
+
+
+@survey.command("ttest")
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--response", required=True, help="Numeric variable compared.")
+@click.option("--group", help="Two-category column; omitted: one-sample test of the mean against 0.")
+@click.option("--level", type=float, default=0.95, show_default=True, help="Confidence level.")
+@_taylor_only_options
+def ttest_command(
+    data: Path,
+    response: str,
+    group: str | None,
+    level: float,
+    derive: tuple[str, ...],
+    fmt: str,
+    **options: Any,
+) -> None:
+    """Design-based t-test (R's svyttest)."""
+    result = _analyse(
+        data, derive, options, lambda src, design: svyttest(src, design, response, group, level)
+    )
+    _emit([asdict(result)], fmt)
 
 
 @survey.command("indicators")
@@ -215,7 +559,7 @@ def _rscales(value: str | None) -> tuple[float, ...] | float | None:
     return parts[0] if len(parts) == 1 else tuple(parts)
 
 
-def render(rows: list[dict[str, Any]], fmt: str) -> str:
+def render(rows: list[dict[str, Any]], fmt: str, fields: list[str] = FIELDS) -> str:
     """Rows as JSON (the contract), CSV (domain columns first) or an aligned text table."""
     if fmt == "json":
         return json.dumps(rows, indent=2, default=str) + "\n"
@@ -224,7 +568,7 @@ def render(rows: list[dict[str, Any]], fmt: str) -> str:
         for key in row["domain"]:
             if key not in domain_cols:
                 domain_cols.append(key)
-    header = domain_cols + [f for f in FIELDS if any(f in r for r in rows)]
+    header = domain_cols + [f for f in fields if any(f in r for r in rows)]
     flat = []
     for row in rows:
         values = [row["domain"].get(c) for c in domain_cols]

@@ -66,6 +66,87 @@ def _frame(indicators, areas, group, on, periods, release, by, totals_only):
         raise click.ClickException(str(exc)) from exc
 
 
+def _sdmx_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`wsis import` options saying which component of a publisher's SDMX message is which."""
+    options = [
+        click.option(
+            "--sdmx-structure",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="The publisher's SDMX structure message (DSD, code lists) for the data messages.",
+        ),
+        click.option("--sdmx-area", metavar="ID", help="The SDMX dimension (or attribute) holding the area."),
+        click.option(
+            "--sdmx-indicator",
+            metavar="ID[,ID...]",
+            help="The dimension(s) whose codes, joined with '.', make the indicator code.",
+        ),
+        click.option(
+            "--sdmx-period",
+            metavar="ID|PERIOD",
+            help="The time dimension, or the period (e.g. 2016) of a message that has none.",
+        ),
+        click.option(
+            "--sdmx-dimension",
+            "sdmx_dimensions",
+            multiple=True,
+            metavar="ID=NAME",
+            help="Map a dimension to a disaggregation (repeatable), e.g. GEN=sex.",
+        ),
+        click.option(
+            "--sdmx-mapping",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="A YAML file with the same settings (area, indicator, period, dimensions, structure).",
+        ),
+        click.option(
+            "--sdmx-area-prefix",
+            metavar="PREFIX",
+            help="Prefix for areas that are not economies (default: the publisher's agency, e.g. ESTAT).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _sdmx(
+    sdmx_structure: Path | None,
+    sdmx_area: str | None,
+    sdmx_indicator: str | None,
+    sdmx_period: str | None,
+    sdmx_dimensions: tuple[str, ...],
+    sdmx_area_prefix: str | None,
+    sdmx_mapping: Path | None,
+) -> Any:
+    from wsis.engine.readers import ReadError, SdmxOptions
+    from wsis.engine.readers.sdmx_layout import options_from_file
+
+    if not any((sdmx_structure, sdmx_area, sdmx_indicator, sdmx_period, sdmx_dimensions, sdmx_area_prefix)):
+        if sdmx_mapping is None:
+            return None
+    mapped = {}
+    for item in sdmx_dimensions:
+        dim, _, column = item.partition("=")
+        if not dim or not column:
+            raise click.BadParameter(f"{item!r} is not ID=NAME", param_hint="--sdmx-dimension")
+        mapped[dim.strip()] = column.strip()
+    given = {
+        "structure": sdmx_structure,
+        "area": sdmx_area,
+        "indicator": tuple(i.strip() for i in (sdmx_indicator or "").split(",") if i.strip()),
+        "disaggregations": mapped,
+        "area_prefix": sdmx_area_prefix,
+        "period": sdmx_period,
+    }
+    try:
+        if sdmx_mapping is not None:
+            return options_from_file(sdmx_mapping, **given)
+        return SdmxOptions(**given)
+    except ReadError as exc:
+        raise click.BadParameter(exc.problem.message, param_hint="--sdmx-mapping") from None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--sdmx-dimension") from None
+
+
 @click.command("import")
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -88,7 +169,15 @@ def _frame(indicators, areas, group, on, periods, release, by, totals_only):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where --skip-invalid writes rejected rows (default rejected-<release>.csv).",
 )
-def import_(paths, fmt, mapping, name, publisher, date, skip_invalid, rejected_path) -> None:
+@click.option(
+    "--no-refresh",
+    is_flag=True,
+    help="Do not publish the figures again afterwards (`wsis refresh` after the last of several imports).",
+)
+@_sdmx_options
+def import_(
+    paths, fmt, mapping, name, publisher, date, skip_invalid, rejected_path, no_refresh, **sdmx
+) -> None:
     """Import publisher files as one release: all validation first, then one transaction.
 
     On any error it prints every problem with file, row and column, exits 1 and leaves the database
@@ -119,6 +208,7 @@ def import_(paths, fmt, mapping, name, publisher, date, skip_invalid, rejected_p
                 date=date.date() if date else None,
                 fmt=fmt,
                 mapping=mapping,
+                sdmx_options=_sdmx(**sdmx),
                 skip_invalid=skip_invalid,
                 rejected_path=rejected_path,
                 progress=progress,
@@ -148,6 +238,12 @@ def import_(paths, fmt, mapping, name, publisher, date, skip_invalid, rejected_p
     click.echo(f"  {len(report.warnings)} quality warnings (see `wsis quality {r.id}`)")
     if report.rejected:
         click.echo(f"  {report.rejected} rows rejected, written to {report.rejected_path}")
+    if report.retired:
+        click.echo(f"  {report.retired} (`wsis demo load` restores it once no real release is left)")
+    if not no_refresh:
+        from wsis.cli.publishing import refresh_after
+
+        refresh_after(f"wsis import (release {r.id})")
 
 
 @click.command()

@@ -149,9 +149,21 @@ def _check_code(publisher: str, code: str) -> str:
 
 def get(url: str, timeout: float = TIMEOUT) -> tuple[bytes, Any]:
     """GET ``url`` and parse JSON: the raw body and the parsed value, or a :class:`FetchError`."""
+    body, content_type = download(url, timeout)
+    try:
+        return body, json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise FetchError(
+            url,
+            f"the answer is not JSON (Content-Type {content_type or 'missing'}; starts {_snippet(body)!r})",
+        ) from None
+
+
+def download(url: str, timeout: float = TIMEOUT, accept: str = "application/json") -> tuple[bytes, str]:
+    """GET ``url``: the body (at most MAX_BYTES) and its Content-Type, or a :class:`FetchError`."""
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise ValueError(f"not an http(s) URL: {url!r}")
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    headers = {"User-Agent": USER_AGENT, "Accept": accept}
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked just above
     log.info("GET %s", url)
     try:
@@ -172,13 +184,7 @@ def get(url: str, timeout: float = TIMEOUT) -> tuple[bytes, Any]:
         raise FetchError(url, f"connection failed ({type(exc).__name__}: {exc})") from None
     if len(body) > MAX_BYTES:
         raise FetchError(url, f"answer larger than {MAX_BYTES} bytes: refused")
-    try:
-        return body, json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise FetchError(
-            url,
-            f"the answer is not JSON (Content-Type {content_type or 'missing'}; starts {_snippet(body)!r})",
-        ) from None
+    return body, content_type
 
 
 def _snippet(body: bytes) -> str:
@@ -203,6 +209,12 @@ def _save(folder: Path, name: str, body: bytes) -> tuple[Path, str]:
 def _file_name(publisher: str, *parts: str) -> str:
     # Codes such as i154_FBB5$ hold characters that shells and some file systems dislike.
     return "-".join([publisher, *(re.sub(r"[^A-Za-z0-9._-]", "_", p) for p in parts)]) + ".json"
+
+
+def file_name(publisher: str, code: str) -> str:
+    """The name a fetched series is saved under (``itu-i154_FBB5_.json``): where a folder of downloads made
+    with `wsis fetch --no-import --folder DIR` holds it."""
+    return _file_name(publisher, code)
 
 
 def _paged(
@@ -439,5 +451,6 @@ __all__ = [
     "fetch_itu",
     "fetch_sdg",
     "fetch_worldbank",
+    "file_name",
     "itu_code_id",
 ]

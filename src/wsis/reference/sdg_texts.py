@@ -178,14 +178,20 @@ def _check_code(pattern: re.Pattern[str], code: str, path: Path | str, where: st
 # --- UN SDG API (JSON) -----------------------------------------------------------------------------
 
 
-def load_un_api(path: Path) -> OfficialSdg:
-    """The official texts from a saved UN SDG API v1 answer (``Goal/List?includechildren=true``)."""
+def read_text(path: Path) -> str:
+    """A publisher's file as text, or an SdgTextError saying it is missing or not UTF-8."""
     if not path.is_file():
         raise SdgTextError(path, "file", "not found")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise SdgTextError(path, "file", f"not UTF-8 text: {exc}") from exc
+
+
+def load_un_api(path: Path) -> OfficialSdg:
+    """The official texts from a saved UN SDG API v1 answer (``Goal/List?includechildren=true``)."""
+    try:
+        data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise SdgTextError(
             path, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}"

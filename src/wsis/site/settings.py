@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "wsis.apps.measure",
     "wsis.apps.prizes",
     "wsis.apps.public",
+    "wsis.apps.publishing",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -105,20 +108,54 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# In-process caches. "pages" holds whole public pages keyed by the data state (wsis.apps.public.caching),
-# so new data invalidate them without a shared cache server between workers.
+# Caches shared by every server process and the background worker: without a server on the embedded
+# default (files under the data folder), Redis in production (WSIS_REDIS_URL, e.g. redis://127.0.0.1:6379/0,
+# through Django's own RedisCache). "pages" holds whole public pages keyed by what each page depends on
+# (wsis.apps.public.caching), "charts" the rendered SVG charts, "default" everything else.
+WSIS_REDIS_URL = os.environ.get("WSIS_REDIS_URL", "")
+
+
+def _cache(name: str, max_entries: int) -> dict:
+    if WSIS_REDIS_URL:
+        # Redis evicts by its own maxmemory policy; the prefix keeps the three caches apart in one database.
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": WSIS_REDIS_URL,
+            "KEY_PREFIX": f"wsis-{name}",
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / name),
+        "OPTIONS": {"MAX_ENTRIES": max_entries, "CULL_FREQUENCY": 4},
+    }
+
+
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
+    "default": _cache("default", 5000),
+    # Every economy, group and indicator page in six languages is about 3,000 pages, plus downloads.
+    "pages": _cache("pages", 20000),
+    "charts": _cache("charts", 20000),
 }
 # How long a process may reuse its reading of the data state that keys the page cache (seconds; 0 = read
 # it on every request, so new data show at once). One second halves the cost of a cached page under load
 # (bench/site) while new data still show within a second.
 WSIS_PAGE_STATE_SECONDS = float(os.environ.get("WSIS_PAGE_STATE_SECONDS", "1"))
+
+# Background work (refreshing the published figures, warming the page cache after a publication) goes
+# through Django's tasks API (the django-tasks backport) into a queue kept in the database, so the
+# embedded default needs no queue server: `wsis worker` (scripts/run.sh starts one) runs the tasks.
+# WSIS_TASKS_IMMEDIATE=1 runs each task at once in the process that enqueues it (no worker needed).
+# After each publication, queue the re-rendering of the most visited pages (wsis.apps.public.warmup).
+WSIS_WARM_PAGES = os.environ.get("WSIS_WARM_PAGES", "1") == "1"
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("WSIS_TASKS_IMMEDIATE", "") == "1"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -187,6 +224,68 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# ---- Production security (issue 14): HTTPS, proxy headers, Content-Security-Policy, sign-in throttle ----
+# WSIS_HTTPS=1 when the site is served over HTTPS: HSTS, Secure cookies and the HTTP -> HTTPS redirect, each
+# of which WSIS_HSTS_SECONDS, WSIS_HSTS_SUBDOMAINS, WSIS_HSTS_PRELOAD and WSIS_HTTPS_REDIRECT can change.
+# WSIS_BEHIND_PROXY=1 behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto and
+# X-Forwarded-For (WSIS_PROXY_COUNT proxies in front, default 1): trust those two headers, and no others.
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, "1" if default else "0") == "1"
+
+
+WSIS_HTTPS = _flag("WSIS_HTTPS")
+SECURE_SSL_REDIRECT = _flag("WSIS_HTTPS_REDIRECT", WSIS_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's health check may speak plain HTTP
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = WSIS_HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("WSIS_HSTS_SECONDS", "31536000" if WSIS_HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("WSIS_HSTS_SUBDOMAINS", WSIS_HTTPS)
+SECURE_HSTS_PRELOAD = _flag("WSIS_HSTS_PRELOAD", WSIS_HTTPS)
+if _flag("WSIS_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("WSIS_PROXY_COUNT", "1"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Content-Security-Policy on every response (django-csp): scripts, styles and fonts only from our own
+# static files (no inline script or style anywhere; charts are inline SVG, which the policy does not
+# restrict, and the interactive charts run Vega's CSP-safe expression interpreter). No nonces: whole
+# pages are cached and shared between visitors. WSIS_CSP_REPORT_URI collects violation reports.
+_SELF, _NONE = "'self'", "'none'"
+_CSP_REPORTS = os.environ.get("WSIS_CSP_REPORT_URI", "")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_NONE],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+        **({"upgrade-insecure-requests": True} if WSIS_HTTPS else {}),
+        **({"report-uri": [_CSP_REPORTS]} if _CSP_REPORTS else {}),
+    }
+}
+INSTALLED_APPS += ["csp", "axes"]
+_AFTER_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE.insert(_AFTER_SECURITY, "csp.middleware.CSPMiddleware")
+# Sign-in throttle (django-axes, kept in the database so every server process sees every failure): after
+# WSIS_LOGIN_FAILURE_LIMIT failures for one user name from one address, sign-in (and API tokens, which
+# report their failures the same way) is refused with a 429 for WSIS_LOGIN_COOLOFF_MINUTES.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS.insert(0, "axes.backends.AxesStandaloneBackend")
+AXES_FAILURE_LIMIT = int(os.environ.get("WSIS_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = float(os.environ.get("WSIS_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "wsis.apps.accounts.throttle.locked_out"
+# Registry bulk imports larger than this are refused from their declared size, before the body is read.
+WSIS_REGISTRY_IMPORT_MAX_BYTES = int(os.environ.get("WSIS_REGISTRY_IMPORT_MAX_BYTES", str(20 * 2**20)))
+# ---- end of production security ----
 
 LOGGING = {
     "version": 1,

@@ -19,7 +19,7 @@ CACHED_API_ROUTES = {"observations", "indicators", "indicators/<code>/metadata",
 def _api_urls() -> tuple[list, str, str]:
     patterns, app_name, namespace = api.urls
     wrapped = [
-        URLPattern(p.pattern, cached_page(p.callback), p.default_args, p.name)
+        URLPattern(p.pattern, cached_page(p.callback, ("warehouse", "reference")), p.default_args, p.name)
         if isinstance(p, URLPattern) and str(p.pattern) in CACHED_API_ROUTES
         else p
         for p in patterns

@@ -1,6 +1,9 @@
 """REST API of the measurement engine on the warehouse: aggregates, divides, progress, affordability and
-composite indices, each answer a stored computation with its provenance (input releases, methodology
-version, code version); ``/computations/{id}`` gives a stored one back.
+composite indices, each answer with its provenance (input releases, methodology version, code version).
+A GET never writes: an answer is the stored computation of the same question and data when there is one
+(a refresh stores every figure the site publishes, the ``wsis`` commands store what they compute), else it is
+computed for the request and not kept (``provenance.computation`` is null). ``/computations/{id}`` gives a
+stored one back.
 
 An aggregate below the minimum coverage is an answer, not an error: ``status`` is ``refused`` and the
 aggregate's ``message`` says why. Unknown groups, indicators, targets, releases or methodologies give 404;
@@ -17,7 +20,7 @@ from ninja.errors import HttpError
 
 from wsis.apps.measure.domain import compute
 from wsis.apps.measure.domain.inputs import UnknownInput
-from wsis.apps.measure.domain.store import answer
+from wsis.apps.measure.domain.results import answer
 from wsis.apps.measure.models import Computation
 from wsis.apps.warehouse.domain.query import QueryError
 from wsis.engine.measure.index.methodology import MethodologyError, available

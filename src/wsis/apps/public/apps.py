@@ -9,3 +9,9 @@ class PublicConfig(AppConfig):
     name = "wsis.apps.public"
     label = "public"
     verbose_name = _("Public site")
+
+    def ready(self) -> None:
+        from wsis.apps.public.warmup import after_publication
+        from wsis.apps.publishing.signals import publication_made
+
+        publication_made.connect(after_publication, dispatch_uid="public-warm-pages")

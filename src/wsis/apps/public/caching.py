@@ -1,13 +1,19 @@
-"""Whole-page server-side cache of the public pages, keyed by the state of the data they show.
+"""Whole-page server-side cache of the public pages, keyed by what each page depends on.
 
-A public page is a pure function of its URL (path, query, language prefix) and of the data in the
-database: the warehouse releases, the stocktaking registry and the reference knowledge (names, groups and
-their memberships, the WSIS-SDG matrix, stored computations). The cache key therefore holds the path with
-its query, the language and a fingerprint of that data state, read from the database with one cheap query
-(on every request, or once per WSIS_PAGE_STATE_SECONDS). A new release, an edited initiative or a
-re-synchronised reference file changes the fingerprint, so the next request renders the page afresh - in
-every process, whichever process (a worker, the `wsis import` command) wrote the data.
-Nothing is ever purged by hand: old entries just age out of the cache.
+A public page is a pure function of its URL (path, query, language prefix) and of the data it shows. Each
+cached view names its dependencies, and the cache key holds a token of each, read from the database:
+
+* ``publication`` - the current publication of measurement figures (``wsis.apps.publishing``);
+* ``warehouse`` - the releases (a new import);
+* ``reference`` - the reference knowledge (names, groups and memberships, the WSIS-SDG matrix);
+* ``registry`` - every initiative (any insert or update, logged by database triggers);
+* ``registry:economy`` / ``registry:line`` - only the initiatives of the page's economy or action line
+  (count and last update), so an edited initiative renders again the pages that list it and no other.
+
+So an edit of an initiative leaves the indicator pages and group profiles cached, a new publication leaves
+the action-line pages cached, and nothing is ever purged by hand: old entries just age out. The cache is
+shared by every worker (files under the data folder, or Redis in production; settings.CACHES), and each
+process re-reads a token at most every WSIS_PAGE_STATE_SECONDS.
 
 Visitors with a session (signed-in users) bypass the cache, so nothing personal is ever stored or
 served to someone else; so do non-GET requests and responses other than a plain 200 without cookies.
@@ -25,16 +31,16 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Count, Max, Model
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import compress_string
 from django.utils.translation import get_language
 
-from wsis.apps.measure.models import Computation
+from wsis.apps.publishing.domain import current
 from wsis.apps.reference.models import MatrixVersion, Membership, ReferenceRelease
-from wsis.apps.registry.models import Initiative
+from wsis.apps.registry.models import IndexChange, Initiative
 from wsis.apps.warehouse.models import Release
 
 #: The cache alias the pages go to (settings.CACHES), and how long an entry may live at most. New data
@@ -49,59 +55,78 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Last
 View = Callable[..., HttpResponse]
 
 
-#: (model, the column whose maximum moves on every addition or edit) of what the pages show.
-WATCHED: tuple[tuple[type[Model], str], ...] = (
-    (Release, "imported_at"),
-    (Initiative, "updated_at"),
-    (ReferenceRelease, "loaded_at"),
-    (Membership, "id"),
-    (MatrixVersion, "id"),
-    (Computation, "id"),
-)
-
-
-@functools.cache
-def _state_sql() -> str:
+def _table_state(*watched: tuple[type[Model], str]) -> str:
+    """Per table, the row count catches deletions and the maximum of an id or timestamp catches additions
+    and edits. One round trip of scalar subqueries, each on a primary key or a small table."""
     selects = []
-    for model, column in WATCHED:
+    for model, column in watched:
         table = connection.ops.quote_name(model._meta.db_table)
         field = connection.ops.quote_name(model._meta.get_field(column).column)
         # Quoted names from the models' metadata, no user input.
         selects.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX({field}) FROM {table})")  # noqa: S608
-    return "SELECT " + ", ".join(selects)
-
-
-def data_state() -> str:
-    """A fingerprint of everything a public page shows that can change while the site runs.
-
-    Per watched table, the row count catches deletions and the maximum of an id or timestamp catches
-    additions and edits. One round trip of scalar subqueries, each on a primary key or a small table.
-    """
     with connection.cursor() as cursor:
-        cursor.execute(_state_sql())
-        row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
+        cursor.execute("SELECT " + ", ".join(selects))
+        return repr(cursor.fetchone())
 
 
-#: (monotonic time until which it holds, state): this process's last reading of the data state.
-_last_reading: tuple[float, str] = (0.0, "")
+def _scoped_registry(**lookup: Any) -> str:
+    found = Initiative.objects.filter(**lookup).aggregate(
+        n=Count("id", distinct=True), last=Max("updated_at")
+    )
+    return repr(sorted(found.items()))
 
 
-def current_state() -> str:
-    """The data state, read again at most every WSIS_PAGE_STATE_SECONDS in this process.
+#: Global tokens: name -> how to read it.
+TOKENS: dict[str, Callable[[], str]] = {
+    "publication": current.token,
+    "warehouse": lambda: _table_state((Release, "imported_at")),
+    "reference": lambda: _table_state(
+        (ReferenceRelease, "loaded_at"), (Membership, "id"), (MatrixVersion, "id")
+    ),
+    "registry": lambda: _table_state((Initiative, "id"), (IndexChange, "id")),
+}
+#: Tokens scoped by the view's URL argument: name -> (argument, how to read it for a value).
+SCOPED: dict[str, tuple[str, Callable[[str], str]]] = {
+    "registry:economy": ("iso3", lambda iso3: _scoped_registry(countries__iso3=iso3.upper())),
+    # A line's page lists the initiatives on it and on its sub-lines (C7's).
+    "registry:line": (
+        "code",
+        lambda code: _scoped_registry(action_lines__code=code.upper())
+        + _scoped_registry(action_lines__parent__code=code.upper()),
+    ),
+}
 
-    0 reads it on every request: new data show at once. The default allows one second: the query is half
-    the cost of serving a cached page, and new data then show after at most that delay."""
-    global _last_reading
+#: This process's last reading of each token: name -> (monotonic time until which it holds, value).
+_readings: dict[str, tuple[float, str]] = {}
+
+
+def _read(name: str, read: Callable[[], str]) -> str:
+    """A token, read again at most every WSIS_PAGE_STATE_SECONDS in this process.
+
+    0 reads it on every request: new data show at once. The default allows one second: the queries are
+    half the cost of serving a cached page, and new data then show after at most that delay."""
     seconds = settings.WSIS_PAGE_STATE_SECONDS
     if seconds <= 0:
-        return data_state()
+        return read()
     now = time.monotonic()
-    until, state = _last_reading
+    until, value = _readings.get(name, (0.0, ""))
     if now >= until:
-        state = data_state()
-        _last_reading = (now + seconds, state)
-    return state
+        value = read()
+        _readings[name] = (now + seconds, value)
+    return value
+
+
+def dependency_state(depends: tuple[str, ...], kwargs: dict[str, Any]) -> str:
+    """The tokens of ``depends`` for a view called with ``kwargs``, as one fingerprint."""
+    parts = []
+    for name in depends:
+        if name in SCOPED:
+            argument, read = SCOPED[name]
+            scope = str(kwargs.get(argument, ""))
+            parts.append(f"{name}={scope}:{_read(f'{name}:{scope}', functools.partial(read, scope))}")
+        else:
+            parts.append(f"{name}={_read(name, TOKENS[name])}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
 
 def page_key(request: HttpRequest, state: str) -> str:
@@ -170,15 +195,22 @@ class StoredPage:
         return response
 
 
-def cached_page(view: View) -> View:
-    """Serve ``view``'s page from the page cache while the data it shows are unchanged."""
+#: What a page shows unless its view says otherwise.
+EVERYTHING = ("publication", "warehouse", "reference", "registry")
+
+
+def cached_page(view: View, depends: tuple[str, ...] = EVERYTHING) -> View:
+    """Serve ``view``'s page from the page cache while the data it ``depends`` on are unchanged."""
+    unknown = set(depends) - set(TOKENS) - set(SCOPED)
+    if unknown:
+        raise ValueError(f"unknown page dependencies: {', '.join(sorted(unknown))}")
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         cache = caches[CACHE_ALIAS]
-        key = page_key(request, current_state())
+        key = page_key(request, dependency_state(depends, kwargs))
         stored = cache.get(key)
         if stored is not None:
             return _mark(stored.response(request), hit=True)
@@ -190,4 +222,5 @@ def cached_page(view: View) -> View:
             return _mark(response, hit=False)
         return response
 
+    wrapper.depends = depends  # type: ignore[attr-defined]  # for the warm-up and the tests
     return wrapper

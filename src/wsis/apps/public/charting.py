@@ -56,6 +56,9 @@ class ChartBlock:
     note: str = ""
     #: For the optional interactive view: {"spec", "formatLocale", "timeFormatLocale"}, or None.
     interactive: dict[str, Any] | None = None
+    #: The chart's phone layout (wsis.charts.specs.phone_layout), shown instead of `svg` on narrow screens
+    #: by site.css: the wide picture scaled down to a phone would make its labels about 5 px high.
+    narrow_svg: SafeString = SafeString("")
 
 
 def chart_cache() -> BaseCache:
@@ -78,7 +81,8 @@ def format_cell(value: Any, language: str) -> Cell:
         return Cell(str(value), number=True)
     if isinstance(value, float):
         return Cell(format_decimal(value, locale=babel_locale(language)), number=True)
-    return Cell(str(value))
+    # A str subclass is kept as it is: a LocalText says which language it is in, for the page to mark.
+    return Cell(value if isinstance(value, str) else str(value))
 
 
 def _release_ids(releases: Iterable[Any]) -> list[str]:
@@ -117,8 +121,18 @@ def chart_block(
     svg = cache.get(key)
     if svg is None:
         # The figure's caption shows the title: the picture does not repeat it.
-        svg = render.svg(spec, locale=language, id_prefix=block_id, draw_title=False)
+        svg = render.svg(spec, locale=language, id_prefix=block_id, draw_title=False, css_class="chart-wide")
         cache.set(key, svg, CACHE_SECONDS)
+    narrow_svg = cache.get(key + ":phone")
+    if narrow_svg is None:
+        narrow_svg = render.svg(
+            specs.phone_layout(spec),
+            locale=language,
+            id_prefix=block_id + "-phone",
+            draw_title=False,
+            css_class="chart-narrow",
+        )
+        cache.set(key + ":phone", narrow_svg, CACHE_SECONDS)
     table = []
     for number, row in enumerate(rows, start=1):
         if len(row) != len(columns):
@@ -136,6 +150,7 @@ def chart_block(
         download_url=download_url,
         note=note,
         interactive=_interactive(spec, language) if interactive else None,
+        narrow_svg=mark_safe(narrow_svg),  # noqa: S308 - as `svg` above
     )
 
 

@@ -10,68 +10,37 @@ Two kinds of figures:
   fetch it again from ``/api/v1/measure/computations/<id>``.
 
 Pages read observations in one query per page (:func:`observations`) and releases in one more
-(:class:`Releases`). Engine results are computed through ``wsis.apps.measure.domain.compute`` (never
-re-implemented here) and kept in the process cache keyed by the state of their inputs (:func:`inputs_state`),
-so a page view does not redo an aggregate while no release or membership changed.
+(:class:`Releases`). Engine results are never computed here: a refresh (``wsis.apps.publishing``)
+computes them when the data change, and pages read the current publication
+(:mod:`wsis.apps.publishing.domain.current`).
+An import-linter contract keeps this module, and every view, away from anything that stores a computation.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import polars as pl
 from django.core.cache import caches
 from django.db.models import Count, Max
 
-from wsis.apps.measure.domain import compute, inputs
-from wsis.apps.measure.domain.inputs import UnknownInput
-from wsis.apps.measure.domain.store import provenance, store
+from wsis.apps.measure.domain.results import provenance
 from wsis.apps.measure.models import Computation
-from wsis.apps.reference.models import Indicator, Membership
+from wsis.apps.publishing.domain import catalogue, current
+from wsis.apps.publishing.domain.published import Computed, ReleaseRef, releases_from_json
+from wsis.apps.reference.models import Indicator
 from wsis.apps.warehouse.models import Observation, Release
-from wsis.engine.measure import inequality as ineq
-from wsis.engine.measure.memberships import members_on, period_date
 from wsis.engine.measure.tidy import IMPUTED_NATURES
 from wsis.engine.readers.observation import DISAGGREGATIONS
 
+__all__ = ["Computed", "ReleaseRef"]  # defined with the publication, used by every page through here
+
 T = TypeVar("T")
-
-#: How long engine results stay in the process cache at most; new inputs change the key at once.
-ENGINE_CACHE_SECONDS = 24 * 3600
-
-
-@dataclass(frozen=True)
-class ReleaseRef:
-    """Where a figure was published: the warehouse release (vintage) it belongs to."""
-
-    id: int
-    publisher: str
-    name: str
-    date: dt.date
-    synthetic: bool
-
-    def __str__(self) -> str:
-        return f"{self.publisher}: {self.name}"
-
-    @classmethod
-    def of(cls, release: Release) -> ReleaseRef:
-        return cls(release.id, release.publisher, release.name, release.date, release.synthetic)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ReleaseRef:
-        """From a stored computation's provenance (``wsis.apps.measure.domain.store.provenance``)."""
-        return cls(
-            int(data["id"]),
-            str(data["publisher"]),
-            str(data["name"]),
-            dt.date.fromisoformat(str(data["date"])),
-            bool(data.get("synthetic", False)),
-        )
+#: How long repeated warehouse reads stay cached at most; new releases change the key at once.
+READ_CACHE_SECONDS = 24 * 3600
 
 
 class Releases:
@@ -198,114 +167,39 @@ def sources_of(items: Iterable[Figure | Computed], more: Iterable[ReleaseRef] = 
     return sorted(found.values(), key=lambda r: (r.date, r.id), reverse=True)
 
 
-# --- results of the measurement engine --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Computed:
-    """A figure the measurement engine computed and stored, with what it rests on."""
-
-    value: float | None
-    period: int
-    unit: str
-    status: str  # "ok", or "refused" / "empty" with ``message`` saying why
-    message: str
-    computation: int
-    methodology: str
-    releases: tuple[ReleaseRef, ...]
-    imputed_share: float | None = None  # of the group's weight: publisher estimates plus imputed here
-    reported_share: float | None = None
-    missing_share: float | None = None
-    members: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def estimated(self) -> bool:
-        """An aggregate is an estimate as soon as part of it is imputed."""
-        return bool(self.imputed_share)
-
-    @property
-    def synthetic(self) -> bool:
-        return any(r.synthetic for r in self.releases)
-
-
-def inputs_state() -> str:
-    """A fingerprint of what engine results on warehouse data depend on: releases and memberships.
-
-    (Stored computations are left out on purpose: storing one must not invalidate the others.)"""
-    releases = Release.objects.aggregate(
-        n=Count("id"), last=Max("imported_at"), size=Max("observation_count")
-    )
-    members = Membership.objects.aggregate(n=Count("id"), last=Max("id"))
-    raw = repr((sorted(releases.items()), sorted(members.items())))
-    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+def warehouse_state() -> str:
+    """A fingerprint of the warehouse's releases: what pages reading observations depend on."""
+    found = Release.objects.aggregate(n=Count("id"), last=Max("imported_at"), size=Max("observation_count"))
+    return hashlib.sha256(repr(sorted(found.items())).encode()).hexdigest()[:20]
 
 
 def cached(key: str, state: str, compute: Callable[[], T]) -> T:
-    """``compute()`` once per (key, inputs state) in this process; the result must be picklable."""
+    """``compute()`` once per (key, state) in the shared cache; the result must be picklable. For reads of
+    the warehouse a page repeats (an indicator's coverage), keyed by :func:`warehouse_state`."""
     cache = caches["default"]
-    full = "public-engine:" + hashlib.sha256(f"{key}|{state}".encode()).hexdigest()
+    full = "public-read:" + hashlib.sha256(f"{key}|{state}".encode()).hexdigest()
     found = cache.get(full)
     if found is None:
         found = compute()
-        cache.set(full, found, ENGINE_CACHE_SECONDS)
+        cache.set(full, found, READ_CACHE_SECONDS)
     return found
 
 
-def _computed_releases(computation: Any) -> tuple[ReleaseRef, ...]:
-    return tuple(ReleaseRef.from_dict(r) for r in provenance(computation)["releases"])
+# --- results of the measurement engine, as the current publication holds them -------------------------
 
 
-def latest_year(indicator: str) -> int | None:
-    """The newest year any economy has a (total) figure of ``indicator`` for."""
-    found = (
-        Observation.objects.filter(is_latest=True, indicator=indicator, area_kind="economy")
-        .filter(**{d: "_T" for d in DISAGGREGATIONS})
-        .filter(period__regex=r"^\d{4}$")
-        .aggregate(last=Max("period"))["last"]
-    )
-    return int(found) if found else None
-
-
-#: How many years back from the newest figure a page looks for an aggregate the engine does not refuse.
-LOOKBACK_YEARS = 6
+def inputs_state() -> str:
+    """The current publication, which every engine result a page shows comes from (pages pass it back to
+    the functions below; it also names the publication in tests)."""
+    return current.token()
 
 
 def aggregates(indicator: str, group: str, state: str | None = None) -> list[Computed]:
-    """The engine's aggregates of ``indicator`` over ``group`` for the last :data:`LOOKBACK_YEARS` years
-    with data (population-weighted for rates of people; refused ones included, with the engine's reason).
-    Empty when the warehouse holds no figure of the indicator or the group has no members."""
-
-    def work() -> list[Computed]:
-        last = latest_year(indicator)
-        if last is None:
-            return []
-        years = list(range(last - LOOKBACK_YEARS + 1, last + 1))
-        try:
-            computation = compute.aggregate(indicator, [group], years)
-        except UnknownInput:
-            return []
-        releases = _computed_releases(computation)
-        unit = (Indicator.objects.filter(code=indicator).values_list("unit", flat=True).first()) or ""
-        return [
-            Computed(
-                value=a["value"],
-                period=int(a["period"]),
-                unit=unit,
-                status=a["status"],
-                message=a["message"],
-                computation=computation.pk,
-                methodology=computation.methodology,
-                releases=releases,
-                imputed_share=a["imputed_share"],
-                reported_share=a["reported_share"],
-                missing_share=a["missing_share"],
-                members=a["members"],
-            )
-            for a in computation.result["aggregates"]
-        ]
-
-    return cached(f"aggregates|{indicator}|{group}", state or inputs_state(), work)
+    """The published aggregates of ``indicator`` over ``group`` for the last years with data (refused ones
+    included, with the engine's reason). Empty when nothing is published for them (no figure of the
+    indicator, a group without members, or no refresh yet)."""
+    found = current.figure(catalogue.aggregates_key(indicator, group))
+    return [Computed.from_json(c) for c in found or ()]
 
 
 def newest_ok(items: Sequence[Computed]) -> Computed | None:
@@ -315,93 +209,31 @@ def newest_ok(items: Sequence[Computed]) -> Computed | None:
 
 
 def progress(*, targets: Sequence[str], economy: str | None = None, state: str | None = None) -> Any:
-    """The engine's progress assessment (a stored computation) of the connectivity ``targets``, for each
-    target's group - or for one ``economy``: a dict with ``assessments``, ``skipped``, ``computation``,
-    ``methodology`` and ``releases``; None when no target can be assessed on the data held."""
-
-    def work() -> Any:
-        try:
-            computation = compute.progress(targets=sorted(targets), economy=economy)
-        except UnknownInput:
-            return None
-        return {
-            "assessments": computation.result["assessments"],
-            "skipped": computation.result["skipped"],
-            "series": computation.result.get("series", []),
-            "computation": computation.pk,
-            "methodology": f"{computation.methodology} ({computation.methodology_version})",
-            "releases": _computed_releases(computation),
-        }
-
-    return cached(f"progress|{economy}|{','.join(sorted(targets))}", state or inputs_state(), work)
+    """The published progress assessment of the connectivity ``targets``, for each target's group - or for
+    one ``economy``: a dict with ``assessments``, ``skipped``, ``computation``, ``methodology`` and
+    ``releases``, limited to ``targets``; None when none of them was assessed."""
+    found = current.figure(catalogue.progress_key(economy))
+    if found is None:
+        return None
+    wanted = set(targets)
+    out = releases_from_json(found)
+    out["assessments"] = [a for a in out["assessments"] if a["code"] in wanted]
+    out["skipped"] = [s for s in out["skipped"] if s["code"] in wanted]
+    if not out["assessments"] and not out["skipped"]:
+        return None
+    return out
 
 
 def dispersion(indicator: str, group: str, period: int, state: str | None = None) -> Computed | None:
-    """Inequality between the members of ``group`` in ``period`` (population-weighted Gini, Theil T,
-    coefficient of variation; engine functions), on reported figures and publisher estimates only - no
-    imputation - stored as a computation. None with fewer than three members with a figure."""
+    """The published inequality between the members of ``group`` in ``period`` (population-weighted Gini,
+    Theil T, coefficient of variation on reported figures and publisher estimates). None with fewer than
+    three members with a figure, or when nothing is published."""
+    found = current.figure(catalogue.dispersion_key(indicator, group, period))
+    return Computed.from_json(found) if found else None
 
-    def work() -> Computed | None:
-        try:
-            got = inputs.values([indicator])
-            pop = inputs.population()
-        except UnknownInput:
-            return None
-        members = members_on(inputs.memberships(), group, period_date(period))
-        data = (
-            got.frame.filter((pl.col("period") == period) & pl.col("economy").is_in(list(members)))
-            .select("economy", "value")
-            .join(
-                pop.frame.filter(pl.col("period") == period).select("economy", pl.col("value").alias("w")),
-                on="economy",
-            )
-            .sort("economy")
-        )
-        if data.height < 3:
-            return None
-        x, w = data["value"].to_numpy(), data["w"].to_numpy()
-        low, high = data.sort("value").row(0), data.sort("value").row(-1)
-        result = {
-            "indicator": indicator,
-            "group": group,
-            "period": period,
-            "economies": data.height,
-            "members": len(members),
-            "gini": ineq.gini(x, w),
-            "theil_t": ineq.theil_t(x, w),
-            "cv": ineq.coefficient_of_variation(x, w),
-            "lowest": {"economy": low[0], "value": low[1]},
-            "highest": {"economy": high[0], "value": high[1]},
-        }
-        computation = store(
-            Computation.Kind.DIVIDE,
-            parameters={
-                "indicator": indicator,
-                "period": period,
-                "within_group": group,
-                "weights": inputs.POPULATION,
-                "imputation": "none",
-            },
-            result={"inequality": [result]},
-            releases=[*got.releases, *pop.releases],
-            methodology="divides/inequality",
-            methodology_version="1",
-        )
-        stored = computation.result["inequality"][0]
-        return Computed(
-            value=stored["gini"],
-            period=period,
-            unit="gini",
-            status="ok",
-            message="",
-            computation=computation.pk,
-            methodology=computation.methodology,
-            releases=_computed_releases(computation),
-            members=stored["members"],
-            extra=stored,
-        )
 
-    return cached(f"dispersion|{indicator}|{group}|{period}", state or inputs_state(), work)
+def _computed_releases(computation: Any) -> tuple[ReleaseRef, ...]:
+    return tuple(ReleaseRef.from_dict(r) for r in provenance(computation)["releases"])
 
 
 def stored_index(economy: str, methodology: str = "idi-2024") -> dict[str, Any] | None:
@@ -416,7 +248,12 @@ def stored_index(economy: str, methodology: str = "idi-2024") -> dict[str, Any] 
     if not ids:
         return None
     # The results are large (every economy, every node): read and index them once per set of computations.
-    by_economy = cached(f"index|{methodology}|{ids}", "", lambda: _index_by_economy(ids))
+    cache = caches["default"]
+    key = f"public-index:{methodology}:{'-'.join(map(str, ids))}"
+    by_economy = cache.get(key)
+    if by_economy is None:
+        by_economy = _index_by_economy(ids)
+        cache.set(key, by_economy, 24 * 3600)
     found = by_economy.get(economy)
     return dict(found) if found else None
 

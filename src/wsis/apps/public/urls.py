@@ -6,13 +6,31 @@ from django.urls import path
 from wsis.apps.public.caching import cached_page
 from wsis.apps.public.views import action_line, compare, economy, group, indicator, search
 
+#: What each page shows, so that its cached copy is rendered again when that - and only that - changes
+#: (wsis.apps.public.caching): figures pages follow publications, an economy profile and an action line
+#: page the initiatives that name them, the indicator pages the warehouse.
+FIGURES = ("publication", "warehouse", "reference")
+OBSERVATIONS = ("warehouse", "reference")
+
 app_name = "public"
 urlpatterns = [
-    path("economies/<str:iso3>/", cached_page(economy.profile), name="economy"),
-    path("groups/<str:code>/", cached_page(group.profile), name="group"),
-    path("indicators/<str:code>/", cached_page(indicator.page), name="indicator"),
-    path("indicators/<str:code>/data.<str:fmt>", cached_page(indicator.download), name="indicator_download"),
-    path("compare/", cached_page(compare.page), name="compare"),
-    path("action-lines/<str:code>/", cached_page(action_line.page), name="action_line"),
-    path("search/", cached_page(search.page), name="search"),
+    path(
+        "economies/<str:iso3>/",
+        cached_page(economy.profile, (*FIGURES, "registry:economy")),
+        name="economy",
+    ),
+    path("groups/<str:code>/", cached_page(group.profile, FIGURES), name="group"),
+    path("indicators/<str:code>/", cached_page(indicator.page, OBSERVATIONS), name="indicator"),
+    path(
+        "indicators/<str:code>/data.<str:fmt>",
+        cached_page(indicator.download, OBSERVATIONS),
+        name="indicator_download",
+    ),
+    path("compare/", cached_page(compare.page, OBSERVATIONS), name="compare"),
+    path(
+        "action-lines/<str:code>/",
+        cached_page(action_line.page, ("reference", "registry:line")),
+        name="action_line",
+    ),
+    path("search/", cached_page(search.page, ("warehouse", "reference", "registry")), name="search"),
 ]

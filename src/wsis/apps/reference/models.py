@@ -49,7 +49,46 @@ class ActionLine(Named):
         return f"{self.code} {self.name}"
 
 
-class SdgGoal(Named):
+class LocalText(str):
+    """A text with the language it is actually in: the page's, or another one it fell back to, which a
+    template must mark with ``lang`` and ``dir`` (the ``marked`` filter of ``language_marks``)."""
+
+    language: str
+
+    def __new__(cls, text: str, language: str) -> LocalText:
+        made = super().__new__(cls, text)
+        made.language = language
+        return made
+
+
+def localized_text(texts: dict, language: str | None = None) -> LocalText:
+    """As :func:`localized`, but saying which language the text is in."""
+    lang = (language or get_language() or "en").split("-")[0]
+    if texts.get(lang):
+        return LocalText(texts[lang], lang)
+    return LocalText(texts.get("en") or "", "en")
+
+
+class OfficialTitled(Named):
+    """An SDG goal, target or indicator: our short title (``names``) and the UN's official title in the
+    languages the publisher's files gave (``official_titles``, loaded by ``wsis manage sdg_texts``)."""
+
+    official_titles = models.JSONField(_("official UN titles"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def title(self) -> LocalText:
+        """The official title in the page's language; else our short title, which is in English when the
+        official text is missing (a LocalText, so that the page marks its language)."""
+        lang = (get_language() or "en").split("-")[0]
+        if self.official_titles.get(lang):
+            return LocalText(self.official_titles[lang], lang)
+        return localized_text(self.names)
+
+
+class SdgGoal(OfficialTitled):
     code = models.CharField(_("code"), max_length=2, primary_key=True)
     number = models.PositiveSmallIntegerField(unique=True)
 
@@ -61,7 +100,7 @@ class SdgGoal(Named):
         return f"SDG {self.code}"
 
 
-class SdgTarget(Named):
+class SdgTarget(OfficialTitled):
     code = models.CharField(_("code"), max_length=6, primary_key=True)
     goal = models.ForeignKey(SdgGoal, on_delete=models.PROTECT, related_name="targets")
     position = models.PositiveSmallIntegerField(default=0)
@@ -74,7 +113,7 @@ class SdgTarget(Named):
         return self.code
 
 
-class SdgIndicator(Named):
+class SdgIndicator(OfficialTitled):
     code = models.CharField(_("code"), max_length=10, primary_key=True)
     target = models.ForeignKey(SdgTarget, on_delete=models.PROTECT, related_name="indicators")
     series = models.JSONField(_("UN series codes"), default=list)

@@ -17,6 +17,7 @@ from wsis.apps.reference import models as m
 from wsis.reference.income import IncomeClassification, validity
 from wsis.reference.loader import Knowledge, region_names
 from wsis.reference.schema import Membership, Names
+from wsis.reference.sdg_translations import SdgTitles
 
 
 def _names(names: Names | None) -> dict[str, str]:
@@ -218,3 +219,30 @@ def _store_memberships(memberships: list[Membership]) -> None:
         )
         for ms in memberships
     )
+
+
+#: The ReferenceRelease row recording which official SDG titles the database holds.
+SDG_TITLES_FILE = "sdg-texts"
+
+
+@transaction.atomic
+def store_sdg_titles(titles: SdgTitles, version: str) -> dict[str, int]:
+    """Store the official UN titles on the goals, targets and indicators the knowledge holds (codes the
+    platform does not track are left out); returns how many of each got titles.
+
+    All or nothing: the rows must exist first (``wsis setup``), else nothing is stored and the error
+    says so.
+    """
+    models = {"goals": m.SdgGoal, "targets": m.SdgTarget, "indicators": m.SdgIndicator}
+    if not m.SdgTarget.objects.exists():
+        raise ValueError("the database holds no SDG targets yet: run `wsis setup` before loading titles")
+    counts = {}
+    for kind, model in models.items():
+        texts = titles.of(kind)
+        rows = list(model.objects.all())
+        for row in rows:
+            row.official_titles = texts.get(row.code, {})
+        model.objects.bulk_update(rows, ["official_titles"])
+        counts[kind] = sum(1 for row in rows if row.official_titles)
+    m.ReferenceRelease.objects.update_or_create(file=SDG_TITLES_FILE, defaults={"version": version[:40]})
+    return counts

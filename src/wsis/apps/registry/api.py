@@ -11,18 +11,19 @@ import rules
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
 from ninja import Query as QueryParams
-from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from wsis.apps.accounts.domain.tokens import user_for_token
+from wsis.apps.accounts.domain.tokens import TokenThrottled, user_for_token
 from wsis.apps.accounts.models import Organization
 from wsis.apps.reference.models import ActionLine
 from wsis.apps.registry.domain import RegistryError
 from wsis.apps.registry.domain.entries import create_initiative, update_initiative
+from wsis.apps.registry.domain.fields import PRIVATE_CONTACT
 from wsis.apps.registry.domain.matrix import targets_outside_matrix
-from wsis.apps.registry.domain.search import FACETS, Query, find
+from wsis.apps.registry.domain.search import FACETS, Query, SearchTextError, find
 from wsis.apps.registry.domain.snapshots import snapshot
 from wsis.apps.registry.domain.verification import light
 from wsis.apps.registry.domain.workflow import submit, transition
@@ -33,17 +34,24 @@ router = Router(tags=["registry"])
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_token(token=token)
+        user = _token_user(request, token)
         if user is not None:
             request.user = user
         return user
+
+
+def _token_user(request: HttpRequest, token: str):
+    try:
+        return user_for_token(token=token, request=request)
+    except TokenThrottled as exc:
+        raise HttpError(429, str(exc)) from exc
 
 
 def _optional_user(request: HttpRequest):
     """Reads accept a token too (to see one's own unpublished entries); without one, anonymous."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        user = user_for_token(token=header[7:].strip())
+        user = _token_user(request, header[7:].strip())
         if user is None:
             raise HttpError(401, "invalid token")
         return user
@@ -151,7 +159,7 @@ class DecisionOut(Schema):
 def _out(request: HttpRequest, entry: Initiative, user) -> dict:
     data = snapshot(initiative=entry)
     if not rules.has_perm("registry.view_contact", user, entry):
-        for name in ("contact_name", "contact_email"):
+        for name in PRIVATE_CONTACT:
             data.pop(name, None)
     return {
         "id": entry.pk,
@@ -195,7 +203,10 @@ class ListParams(Schema):
 
 @router.get("/initiatives", response=ListOut, summary="Search published entries, with facet counts")
 def list_entries(request: HttpRequest, params: QueryParams[ListParams]):
-    query = Query(text=params.q, filters={name: getattr(params, name) for name in FACETS})
+    try:
+        query = Query(text=params.q, filters={name: getattr(params, name) for name in FACETS})
+    except SearchTextError as exc:
+        raise HttpError(400, str(exc)) from exc
     found = find(query=query, offset=max(0, params.offset), limit=max(1, min(params.limit, 200)))
     user = AnonymousUser()
     return {
@@ -266,10 +277,16 @@ def decide(request: HttpRequest, pk: int, payload: DecisionIn):
     return _out(request, entry, request.user)
 
 
+class DecisionParams(Schema):
+    # Bounds declared, so that offset=-5 is a 422 naming the parameter, not a 500 from a negative slice.
+    limit: int = Field(100, ge=1, description="at most 500 are returned")
+    offset: int = Field(0, ge=0)
+
+
 @router.get("/decisions", response=list[DecisionOut], summary="The public decision log")
-def decision_log(request: HttpRequest, limit: int = 100, offset: int = 0):
+def decision_log(request: HttpRequest, params: QueryParams[DecisionParams]):
     rows = Decision.objects.exclude(action="submit").select_related("initiative")[
-        offset : offset + min(limit, 500)
+        params.offset : params.offset + min(params.limit, 500)
     ]
     return [
         {

@@ -73,6 +73,8 @@ can_see_unpublished = (
 
 rules.add_perm("registry.view_initiative", is_published | can_see_unpublished)
 rules.add_perm("registry.view_contact", contact_is_public | can_see_unpublished)
+# Contacts in past versions, which may have been private when saved even if the entry's is public now.
+rules.add_perm("registry.view_private_contact", can_see_unpublished)
 rules.add_perm("registry.create_initiative", is_org_member | is_admin)  # object: the organization
 rules.add_perm("registry.change_initiative", (is_member_of_entry_org | is_admin) & is_editable)
 rules.add_perm("registry.submit_initiative", (is_member_of_entry_org | is_admin) & is_submittable)

@@ -19,12 +19,12 @@ from wsis.apps.accounts.models import Organization
 from wsis.apps.accounts.rules import is_admin, is_facilitator_of_line
 from wsis.apps.reference.models import ActionLine
 from wsis.apps.registry.domain import RegistryError
-from wsis.apps.registry.domain.attachments import add_attachment, attachment_path
+from wsis.apps.registry.domain.attachments import add_attachment, attachment_path, download_name
 from wsis.apps.registry.domain.duplicates import similar_entries
 from wsis.apps.registry.domain.entries import create_initiative, update_initiative
 from wsis.apps.registry.domain.matrix import targets_outside_matrix
-from wsis.apps.registry.domain.search import FACETS, Query, find
-from wsis.apps.registry.domain.snapshots import diff, snapshot
+from wsis.apps.registry.domain.search import FACETS, Query, SearchTextError, find
+from wsis.apps.registry.domain.snapshots import diff, public_snapshot, snapshot
 from wsis.apps.registry.domain.verification import light, report_progress, verify
 from wsis.apps.registry.domain.workflow import merge, submit, transition
 from wsis.apps.registry.enums import State
@@ -53,11 +53,16 @@ def _entry(request: HttpRequest, pk: int, perm: str | None = None) -> Initiative
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     org = request.GET.get("org", "")
-    query = Query(
-        text=request.GET.get("q", ""),
-        filters={name: request.GET.getlist(name) for name in FACETS},
-        organization=int(org) if org.isdigit() else None,
-    )
+    try:
+        query = Query(
+            text=request.GET.get("q", ""),
+            filters={name: request.GET.getlist(name) for name in FACETS},
+            organization=int(org) if org.isdigit() else None,
+        )
+    except SearchTextError:
+        message = _("The search text contains a NUL character, which cannot be searched. Remove it.")
+        context = {"query": Query(), "entries": [], "facets": [], "total": 0, "error": message}
+        return render(request, "registry/search.html", context, status=400)
     raw_page = request.GET.get("page", "1")
     number = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
     found = find(query=query, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
@@ -231,10 +236,16 @@ def version_diff(request: HttpRequest, pk: int, old: int, new: int) -> HttpRespo
     initiative = _entry(request, pk)
     a = get_object_or_404(initiative.versions, number=old)
     b = get_object_or_404(initiative.versions, number=new)
+    before, after = a.snapshot, b.snapshot
+    if not rules.has_perm("registry.view_private_contact", request.user, initiative):
+        # Issue 14: the diff showed private contacts to anonymous visitors once the owner edited them.
+        before, after = (
+            public_snapshot(snap, contact_public_now=initiative.contact_public) for snap in (before, after)
+        )
     return render(
         request,
         "registry/diff.html",
-        {"entry": initiative, "old": a, "new": b, "changes": diff(old=a.snapshot, new=b.snapshot)},
+        {"entry": initiative, "old": a, "new": b, "changes": diff(old=before, new=after)},
     )
 
 
@@ -303,7 +314,8 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         attachment_path(attachment=item).open("rb"),
         as_attachment=True,
-        filename=item.name,
+        # Rows stored before names were made safe may still end in .html or .svg: named again here.
+        filename=download_name(name=item.name, content_type=item.content_type),
         content_type=item.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

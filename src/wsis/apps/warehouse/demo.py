@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from wsis.apps.warehouse.domain.importing import import_release
+from wsis.apps.warehouse.domain.world import DemonstrationRefused, real_world
 from wsis.apps.warehouse.models import Release
 from wsis.engine import synthetic
 from wsis.engine.readers.writers import write
@@ -19,6 +20,12 @@ NAME = f"synthetic demonstration data {synthetic.FIRST_YEAR}-{synthetic.LAST_YEA
 
 
 def load_synthetic_indicators() -> str:
+    """Import the synthetic release; refused (:class:`DemonstrationRefused`) while a real release exists."""
+    if real_world():
+        raise DemonstrationRefused(
+            "the warehouse holds real releases: the synthetic demonstration data are not loaded over them "
+            "(demonstration and real figures are never mixed)"
+        )
     if Release.objects.filter(publisher=PUBLISHER, name=NAME).exists():
         return f"demonstration indicators: already loaded ({NAME})"
     with tempfile.TemporaryDirectory() as folder:

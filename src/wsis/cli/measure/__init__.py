@@ -8,27 +8,9 @@ the indicators warehouse and the reference groups in the database instead
 (:mod:`wsis.apps.measure.domain`), stores the computation and prints it with its provenance: input
 releases, methodology version, code version.
 
-One module per command family; :mod:`.options` holds the options they share, :mod:`.output` the
-printing, :mod:`.files` the reading of input files.
+One module per command family, each registered by name in :mod:`wsis.cli` and imported only when used;
+:mod:`.options` holds the options they share, :mod:`.output` the printing, :mod:`.files` the reading of
+input files.
 """
 
 from __future__ import annotations
-
-import click
-
-from wsis.cli.measure.affordability import affordability
-from wsis.cli.measure.aggregate import aggregate
-from wsis.cli.measure.divides import divides_group
-from wsis.cli.measure.index import index
-from wsis.cli.measure.progress import progress
-
-COMMANDS: tuple[click.Command, ...] = (index, aggregate, divides_group, progress, affordability)
-
-
-def register(main: click.Group) -> None:
-    """Add the measurement commands to the ``wsis`` command group."""
-    for command in COMMANDS:
-        main.add_command(command)
-
-
-__all__ = ["COMMANDS", "register"]

@@ -17,6 +17,11 @@ from wsis.engine.measure.tidy import MeasureInputError, read_table
 if TYPE_CHECKING:
     from wsis.apps.measure.models import Computation
 
+#: The ITU data-only mobile-broadband basket (5 GB), in USD a month: the entry-level broadband service that
+#: the 2 % of GNI per capita target (Broadband Commission) speaks of, so that `wsis affordability` alone
+#: answers the usual question.
+DEFAULT_BASKET = "i271mb_5GB$"
+
 
 @click.command("affordability")
 @click.option(
@@ -30,7 +35,12 @@ if TYPE_CHECKING:
 @click.option(
     "--group", "groups", multiple=True, help="Count economies meeting the threshold in these groups"
 )
-@click.option("--basket", default=None, help="Warehouse: the price series, USD a month (e.g. i154_FBB5$)")
+@click.option(
+    "--basket",
+    default=DEFAULT_BASKET,
+    show_default=True,
+    help="Warehouse: the price series, USD a month (e.g. i154_FBB5$ for fixed broadband)",
+)
 @click.option("--period", "periods", type=int, multiple=True, help="Warehouse: years (default: all)")
 @click.option("--threshold", type=float, default=afford.THRESHOLD, show_default=True)
 @options.releases()
@@ -41,7 +51,7 @@ def affordability(
     gni_path: str | None,
     memberships_path: str | None,
     groups: tuple[str, ...],
-    basket: str | None,
+    basket: str,
     periods: tuple[int, ...],
     threshold: float,
     releases: tuple[str, ...],
@@ -52,8 +62,6 @@ def affordability(
 
     Without --prices: the --basket's prices from the warehouse and World Bank GNI per capita."""
     if prices_path is None:
-        if basket is None:
-            raise click.UsageError("without --prices, give --basket (a price series in USD a month)")
 
         def run() -> Computation:
             from wsis.apps.measure.domain import compute

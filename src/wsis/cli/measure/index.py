@@ -68,9 +68,22 @@ def index_compute(
     if values_path is None:
 
         def run() -> Computation:
-            from wsis.apps.measure.domain import compute
+            from wsis.apps.measure.domain import compute, inputs
 
-            return compute.index(methodology_name, edition=edition, groups=groups, release=from_release)
+            try:
+                method = load_methodology(methodology_name)
+            except MethodologyError as exc:
+                fail(exc)
+            try:
+                computation = compute.index(
+                    methodology_name, edition=edition, groups=groups, release=from_release
+                )
+            except inputs.UnknownInput as exc:
+                raise inputs.UnknownInput(f"{exc}; {method.name} needs {_codes(method)}") from exc
+            if not computation.result.get("economies"):
+                # An empty table with exit 0 would read as "computed, nothing to show": say what is missing.
+                raise inputs.UnknownInput(_missing_inputs(method, computation.result, from_release))
+            return computation
 
         warehouse(fmt, run, "economies")
         return
@@ -98,6 +111,47 @@ def index_compute(
     if result.excluded.height and fmt == "table":
         for row in result.excluded.iter_rows(named=True):
             click.echo(f"not scored: {row['economy']}: {row['reason']}", err=True)
+
+
+def _codes(method: Methodology) -> str:
+    return ", ".join(leaf.indicator for leaf in method.root.leaves())
+
+
+def _missing_inputs(method: Methodology, result: dict[str, object], release: str | None) -> str:
+    """Why an edition scored no economy: per indicator, how many of the economies considered have no
+    official figure for the reference years (the index counts only official figures towards eligibility)."""
+    from wsis.apps.measure.domain import inputs
+    from wsis.engine.measure.index.selection import select_values
+    from wsis.reference.loader import knowledge
+
+    edition = int(str(result["edition"]))
+    excluded = result.get("excluded")
+    economies = {str(row["economy"]) for row in excluded} if isinstance(excluded, list) else set()
+    indicators = [leaf.indicator for leaf in method.root.leaves()]
+    frame = inputs.values(indicators, release=release, require=False).frame
+    official = select_values(frame, method, edition).filter(pl.col("official"))
+    years = " or ".join(str(edition - offset) for offset in method.data.reference_offsets)
+    names = knowledge().indicators
+    lines = [
+        f"{method.name} edition {edition} scored no economy: each needs official figures for at least "
+        f"{method.data.min_official} of its {len(indicators)} indicators ({years}).",
+        f"Missing inputs (economies without an official figure, of {len(economies)} considered):",
+    ]
+    for code in indicators:
+        held = set(official.filter(pl.col("indicator") == code)["economy"].to_list())
+        lacking = len(economies - held)
+        if not lacking:
+            continue
+        name = names[code].name.en if code in names else code
+        if frame.filter(pl.col("indicator") == code).is_empty():
+            lines.append(f"  {code} ({name}): not in the warehouse")
+        else:
+            lines.append(f"  {code} ({name}): {lacking} of {len(economies)} economies lack it")
+    lines.append(
+        "Import the missing series (e.g. `wsis fetch itu CODE` or `wsis import FILE`), or score a file of "
+        "values with --values FILE."
+    )
+    return "\n".join(lines)
 
 
 @index.command("sensitivity")

@@ -43,16 +43,17 @@ def emit(fmt: str, payload: dict[str, Any], table: pl.DataFrame, provenance: Pro
 
 
 def warehouse(fmt: str, compute: Callable[[], Computation], table_key: str) -> None:
-    """Run a computation on the warehouse, print its stored result with provenance; exit 3 if refused."""
+    """Run a computation on the warehouse, store it, print its result with provenance; exit 3 if refused."""
     from wsis.cli.site import django_ready
 
     django_ready()
     from wsis.apps.measure.domain.inputs import UnknownInput
-    from wsis.apps.measure.domain.store import answer
+    from wsis.apps.measure.domain.results import answer
+    from wsis.apps.measure.domain.store import save
     from wsis.apps.warehouse.domain.query import QueryError
 
     try:
-        payload = answer(compute())
+        payload = answer(save(compute()))
     except (UnknownInput, QueryError, MeasureInputError, MethodologyError) as exc:
         fail(exc)
     provenance = payload["provenance"]

@@ -29,6 +29,7 @@ from wsis.engine.readers import (
 )
 from wsis.engine.readers.csvio import refuse_binary
 from wsis.engine.readers.observation import ReadError, ReadResult
+from wsis.engine.readers.sdmx_layout import SdmxOptions
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ REGISTRY: tuple[Format, ...] = (
     ),
     Format(sdmx.NAME_CSV, "SDMX-CSV", sdmx.sniff_csv, sdmx.read_csv),
     Format(sdmx.NAME_ML, "SDMX-ML 2.1 data message", sdmx.sniff_ml, sdmx.read_ml),
+    Format(sdmx.NAME_JSON, "SDMX-JSON data message", sdmx.sniff_json, sdmx.read_json),
     Format("spreadsheet", "Excel .xlsx/.xls (ITU WTI table or a tidy sheet)", excel.sniff, excel.read),
     Format(canonical.NAME_CSV, "WSIS observations CSV", canonical.sniff_csv, canonical.read_csv),
     Format(canonical.NAME_JSON, "WSIS observations JSON", canonical.sniff_json, canonical.read_json),
@@ -98,8 +100,17 @@ def detect(path: Path) -> Format:
     raise ReadError(path, f"unknown format: no reader recognises this file; supported: {known}")
 
 
-def read(path: str | Path, format: str | None = None, mapping: str | Path | None = None) -> ReadResult:
-    """Read and validate one file. ``mapping`` (a YAML file) selects the generic CSV reader."""
+SDMX_READERS = {sdmx.NAME_ML: sdmx.read_ml, sdmx.NAME_JSON: sdmx.read_json, sdmx.NAME_CSV: sdmx.read_csv}
+
+
+def read(
+    path: str | Path,
+    format: str | None = None,
+    mapping: str | Path | None = None,
+    sdmx_options: SdmxOptions | None = None,
+) -> ReadResult:
+    """Read and validate one file. ``mapping`` (a YAML file) selects the generic CSV reader;
+    ``sdmx_options`` say which SDMX component is which (see :mod:`sdmx_layout`)."""
     path = Path(path)
     if not path.is_file():
         raise ReadError(path, "no such file")
@@ -111,7 +122,10 @@ def read(path: str | Path, format: str | None = None, mapping: str | Path | None
         if format is not None and format not in FORMATS:
             raise ReadError(path, f"unknown format {format!r}; supported: {', '.join(FORMATS)}, generic-csv")
         fmt = FORMATS[format] if format else detect(path)
-        result = fmt.read(path)
+        if sdmx_options is not None and fmt.name in SDMX_READERS:
+            result = SDMX_READERS[fmt.name](path, sdmx_options)
+        else:
+            result = fmt.read(path)
     for correction in result.corrections:
         log.info(
             "%s: rule %s changed %d rows: %s",
@@ -123,4 +137,4 @@ def read(path: str | Path, format: str | None = None, mapping: str | Path | None
     return validate.validate(result, path)
 
 
-__all__ = ["FORMATS", "REGISTRY", "Format", "ReadError", "ReadResult", "detect", "read"]
+__all__ = ["FORMATS", "REGISTRY", "Format", "ReadError", "ReadResult", "SdmxOptions", "detect", "read"]

@@ -9,6 +9,7 @@ numbers and never touched, and the readers remove the prefix again.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -46,8 +47,11 @@ def neutralise(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     )
 
 
-def write(frame: pl.DataFrame, path: Path, fmt: str) -> Path:
-    """Write ``frame`` (canonical observations) to ``path`` in format ``fmt`` (one of :data:`FORMATS`)."""
+def write(frame: pl.DataFrame, path: Path, fmt: str, *, prepared: dt.datetime | None = None) -> Path:
+    """Write ``frame`` (canonical observations) to ``path`` in format ``fmt`` (one of :data:`FORMATS`).
+
+    ``prepared`` is when the message was prepared (SDMX-ML header ``Prepared``); default now, in UTC: the
+    header tells a reader how fresh the file is, so a fixed date would mislead."""
     frame = conform(frame).drop("source_row")
     if fmt == "csv":
         neutralise(frame, [c for c in TEXT_COLUMNS]).write_csv(path, float_precision=None)
@@ -59,7 +63,7 @@ def write(frame: pl.DataFrame, path: Path, fmt: str) -> Path:
     elif fmt == "sdmx-csv":
         _sdmx_csv(frame, path)
     elif fmt == "sdmx-ml":
-        _sdmx_ml(frame, path)
+        _sdmx_ml(frame, path, prepared or dt.datetime.now(dt.UTC))
     else:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return path
@@ -76,17 +80,24 @@ def _sdmx_csv(frame: pl.DataFrame, path: Path) -> None:
     neutralise(out, text).write_csv(path)
 
 
+def _timestamp(moment: dt.datetime) -> str:
+    """xs:dateTime in UTC to the second (``2026-12-03T09:30:00Z``); a naive time is taken as UTC."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
+
+
 def _number(value: float) -> str:
     return repr(float(value))
 
 
-def _sdmx_ml(frame: pl.DataFrame, path: Path) -> None:
+def _sdmx_ml(frame: pl.DataFrame, path: Path, prepared: dt.datetime) -> None:
     nsmap = {"message": MESSAGE, "generic": GENERIC, "common": COMMON}
     root = etree.Element(etree.QName(MESSAGE, "GenericData"), nsmap=nsmap)
     header = etree.SubElement(root, etree.QName(MESSAGE, "Header"))
     etree.SubElement(header, etree.QName(MESSAGE, "ID")).text = "WSIS_EXPORT"
     etree.SubElement(header, etree.QName(MESSAGE, "Test")).text = "false"
-    etree.SubElement(header, etree.QName(MESSAGE, "Prepared")).text = "2000-01-01T00:00:00"
+    etree.SubElement(header, etree.QName(MESSAGE, "Prepared")).text = _timestamp(prepared)
     etree.SubElement(header, etree.QName(MESSAGE, "Sender"), id="WSIS")
     structure = etree.SubElement(
         header,

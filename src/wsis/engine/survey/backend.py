@@ -35,6 +35,8 @@ class DuckDBBackend:
         self.data = data
         self.source = data.source
         self.relation = DUCKDB.q(data.view)
+        if data.renames:
+            self.dialect = Dialect('"', renames=dict(data.renames))
 
     def query(self, sql: str) -> pl.DataFrame:
         import duckdb

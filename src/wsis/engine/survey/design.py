@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from wsis.engine.survey.calibration import Step
 from wsis.engine.survey.errors import SurveyInputError
 
-LonelyPsu = Literal["fail", "remove", "adjust", "average", "certainty"]
-LONELY_PSU_RULES: tuple[str, ...] = ("fail", "remove", "adjust", "average", "certainty")
+LonelyPsu = Literal["fail", "remove", "adjust", "adjust-4.1", "average", "certainty"]
+# "adjust" follows survey >= 4.4 (a lonely PSU deviates from the grand mean PSU total); "adjust-4.1"
+# keeps survey 4.1-1's rule (deviation from zero). docs/survey-conventions.md gives the evidence.
+LONELY_PSU_RULES: tuple[str, ...] = ("fail", "remove", "adjust", "adjust-4.1", "average", "certainty")
 
 ReplicateType = Literal["BRR", "Fay", "JK1", "JKn", "bootstrap", "SDR", "other"]
 REPLICATE_TYPES: tuple[str, ...] = ("BRR", "Fay", "JK1", "JKn", "bootstrap", "SDR", "other")
@@ -115,4 +118,20 @@ class BuiltReplicates:
             raise SurveyInputError(f"{self.type} needs PSUs")
 
 
-Design = TaylorDesign | ReplicateDesign | BuiltReplicates
+@dataclass(frozen=True)
+class CalibratedDesign:
+    """A design whose weights are calibrated by ``steps`` in order (R's ``postStratify``, ``rake``,
+    ``calibrate``, ``trimWeights`` applied one after the other). Replicate designs are calibrated
+    replicate by replicate; Taylor designs carry each step's residualisation into the variance."""
+
+    base: TaylorDesign | ReplicateDesign | BuiltReplicates
+    steps: tuple[Step, ...]
+
+    def __post_init__(self) -> None:
+        if not self.steps:
+            raise SurveyInputError("a calibrated design needs at least one calibration step")
+        if isinstance(self.base, CalibratedDesign):
+            raise SurveyInputError("calibrate the base design once, with all steps in one list")
+
+
+Design = TaylorDesign | ReplicateDesign | BuiltReplicates | CalibratedDesign

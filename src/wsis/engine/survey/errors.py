@@ -14,6 +14,7 @@ class SurveyInputError(ValueError):
     def __init__(
         self, message: str, *, column: str | None = None, rows: Sequence[int] = (), source: str | None = None
     ) -> None:
+        self.message = message
         self.column = column
         self.rows = list(rows)
         self.source = source
@@ -28,3 +29,10 @@ class SurveyInputError(ValueError):
             more = "" if len(self.rows) <= 10 else ", ... (first 10 shown)"
             parts.append(f" [rows {shown}{more}]")
         super().__init__("".join(parts))
+
+
+def with_source(error: SurveyInputError, source: str) -> SurveyInputError:
+    """The same error, naming the data file it was found in (steps that work on arrays do not know it)."""
+    if error.source is not None:
+        return error
+    return SurveyInputError(error.message, column=error.column, rows=error.rows, source=source)

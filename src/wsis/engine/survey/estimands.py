@@ -63,4 +63,15 @@ class Ratio:
         return f"{self.numerator}/{self.denominator}"
 
 
-Estimand = Mean | Total | Proportion | Ratio
+@dataclass(frozen=True)
+class AtMost(_OneVariable):
+    """Share of in-scope units whose ``variable`` is at most ``threshold`` (the weighted CDF, which
+    Woodruff's quantile interval needs: R's ``svymean(x <= qhat)``)."""
+
+    threshold: float
+
+    def label(self) -> str:
+        return f"{self.variable}<={self.threshold!r}"
+
+
+Estimand = Mean | Total | Proportion | Ratio | AtMost

@@ -15,7 +15,13 @@ import numpy as np
 
 from wsis.engine.survey.aggregate import aggregate_taylor
 from wsis.engine.survey.backend import Backend, as_backend
-from wsis.engine.survey.design import BuiltReplicates, Design, ReplicateDesign, TaylorDesign
+from wsis.engine.survey.design import (
+    BuiltReplicates,
+    CalibratedDesign,
+    Design,
+    ReplicateDesign,
+    TaylorDesign,
+)
 from wsis.engine.survey.errors import SurveyInputError
 from wsis.engine.survey.estimands import Estimand, Proportion, Ratio
 from wsis.engine.survey.intervals import CI_METHODS, arcsine, korn_graubard, likelihood, logit, wald
@@ -27,6 +33,7 @@ from wsis.engine.survey.replicate import (
     build_factors,
     replicate_variance,
 )
+from wsis.engine.survey.sums import DomainSums as _Sums
 
 
 @dataclass
@@ -50,20 +57,6 @@ class Estimate:
             if isinstance(value, float) and not math.isfinite(value):
                 row[key] = None
         return row
-
-
-@dataclass
-class _Sums:
-    """Per-domain quantities every design type ends with."""
-
-    domains: list[tuple[Any, ...]]
-    estimate: np.ndarray
-    variance: np.ndarray
-    n: np.ndarray
-    sw: np.ndarray
-    swy: np.ndarray
-    swyy: np.ndarray
-    df: float
 
 
 def estimate(
@@ -91,6 +84,10 @@ def estimate(
         sums = _file_replicates(backend, design, estimand, by, where)
     elif isinstance(design, BuiltReplicates):
         sums = _built_replicates(backend, design, estimand, by, where)
+    elif isinstance(design, CalibratedDesign):
+        from wsis.engine.survey.calibrated import calibrated_sums
+
+        sums = calibrated_sums(backend, design, estimand, by, where)
     else:
         raise TypeError(f"unknown design {design!r}")
     dof = sums.df if df is None else df

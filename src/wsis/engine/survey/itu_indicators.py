@@ -20,6 +20,17 @@ Spec layout (all SQL expressions are evaluated by DuckDB on one row)::
 
 ``design`` may instead name ``replicate_weights`` (a regular expression) with ``type`` and the
 ``rho``/``scale``/``rscales``/``mse`` options of the estimate command.
+
+``calibration`` (optional) lists steps applied in order to the design's weights before any indicator
+is estimated, so that microdata and census margins give published indicators in one file. Files are
+relative to the spec; a table may also be given inline::
+
+    calibration:
+      - poststratify: census/region.csv            # columns: region, Freq
+      - rake: [census/sex.csv, census/age.csv]     # options: maxit (10), epsilon (1)
+      - calibrate: {sex: {F: 5100, M: 4900}, age: 412300}   # or a file; options: terms, calfun,
+        calfun: raking                                      # bounds, maxit, epsilon
+      - trim: [0.5, 40]                            # option: strict
 """
 
 from __future__ import annotations
@@ -30,10 +41,19 @@ from typing import Any
 
 import yaml
 
+from wsis.engine.survey.calibration import (
+    Calibrate,
+    PopulationTable,
+    PostStratify,
+    Rake,
+    Step,
+    TrimWeights,
+)
 from wsis.engine.survey.design import (
     LONELY_PSU_RULES,
     REPLICATE_TYPES,
     BuiltReplicates,
+    CalibratedDesign,
     Design,
     ReplicateDesign,
     TaylorDesign,
@@ -42,6 +62,7 @@ from wsis.engine.survey.errors import SurveyInputError
 from wsis.engine.survey.estimands import Proportion
 from wsis.engine.survey.estimate import estimate
 from wsis.engine.survey.intervals import CI_METHODS
+from wsis.engine.survey.populations import read_calibration, read_table
 from wsis.engine.survey.readers import SurveyData
 from wsis.engine.survey.reliability import ReliabilityThresholds
 from wsis.engine.survey.replicate import match_replicate_columns
@@ -83,6 +104,7 @@ class IndicatorsSpec:
     indicators: list[IndicatorSpec]
     disaggregations: list[list[str]]
     derived: dict[str, str] = field(default_factory=dict)
+    calibration: tuple[Step, ...] = ()
     ci: str = "logit"
     level: float = 0.95
     thresholds: ReliabilityThresholds = field(default_factory=ReliabilityThresholds)
@@ -119,6 +141,7 @@ def load_spec(path: str | Path) -> IndicatorsSpec:
         "level",
         "min_n",
         "max_cv",
+        "calibration",
     }
     if unknown:
         raise _fail(source, "top level", f"unknown fields {sorted(unknown)}")
@@ -165,8 +188,10 @@ def load_spec(path: str | Path) -> IndicatorsSpec:
     derived = raw.get("derived", {}) or {}
     if not isinstance(derived, dict):
         raise _fail(source, "derived", "expected a mapping of column name to SQL expression")
+    calibration = _calibration(source, Path(path).parent, raw.get("calibration") or [])
     return IndicatorsSpec(
         source=source,
+        calibration=calibration,
         survey=str(raw.get("survey", "")),
         design=design,
         indicators=indicators,
@@ -176,6 +201,80 @@ def load_spec(path: str | Path) -> IndicatorsSpec:
         level=float(raw.get("level", 0.95)),
         thresholds=ReliabilityThresholds(int(raw.get("min_n", 30)), float(raw.get("max_cv", 0.3))),
     )
+
+
+STEP_OPTIONS = {
+    "poststratify": set(),
+    "rake": {"maxit", "epsilon"},
+    "calibrate": {"terms", "calfun", "bounds", "maxit", "epsilon"},
+    "trim": {"strict"},
+}
+
+
+def _table(source: str, base: Path, where: str, value: Any) -> PopulationTable:
+    """A population table from a file (relative to the spec) or inline ``{variable: {level: count}}``."""
+    if isinstance(value, str):
+        try:
+            return read_table(base / value)
+        except SurveyInputError as exc:
+            raise _fail(source, where, str(exc)) from exc
+    if isinstance(value, dict) and len(value) == 1:
+        ((variable, counts),) = value.items()
+        if isinstance(counts, dict):
+            return PopulationTable.of(str(variable), counts)
+    raise _fail(source, where, "expected a CSV file name or {variable: {category: count}}")
+
+
+def _calibration(source: str, base: Path, entries: Any) -> tuple[Step, ...]:
+    if not isinstance(entries, list):
+        raise _fail(source, "calibration", "expected a list of steps")
+    steps: list[Step] = []
+    for i, entry in enumerate(entries):
+        where = f"calibration[{i}]"
+        kinds = [k for k in STEP_OPTIONS if isinstance(entry, dict) and k in entry]
+        if len(kinds) != 1:
+            raise _fail(source, where, f"expected exactly one of {', '.join(STEP_OPTIONS)}")
+        kind = kinds[0]
+        bad = set(entry) - {kind} - STEP_OPTIONS[kind]
+        if bad:
+            raise _fail(source, where, f"unknown fields {sorted(bad)}")
+        value = entry[kind]
+        try:
+            if kind == "poststratify":
+                steps.append(PostStratify(_table(source, base, f"{where}.poststratify", value)))
+            elif kind == "rake":
+                tables = value if isinstance(value, list) else [value]
+                margins = tuple(_table(source, base, f"{where}.rake[{j}]", t) for j, t in enumerate(tables))
+                steps.append(Rake(margins, int(entry.get("maxit", 10)), float(entry.get("epsilon", 1.0))))
+            elif kind == "calibrate":
+                options: dict[str, Any] = {
+                    "calfun": entry.get("calfun", "linear"),
+                    "maxit": int(entry.get("maxit", 50)),
+                    "epsilon": float(entry.get("epsilon", 1e-7)),
+                }
+                if "bounds" in entry:
+                    low, high = entry["bounds"]
+                    options["bounds"] = (float(low), float(high))
+                terms = _as_list(entry.get("terms"))
+                if isinstance(value, str):
+                    steps.append(read_calibration(base / value, terms, **options))
+                elif isinstance(value, dict):
+                    step = Calibrate.from_margins(value, **options)
+                    steps.append(Calibrate(tuple(terms), step.population, **options) if terms else step)
+                else:
+                    raise _fail(
+                        source, f"{where}.calibrate", "expected a CSV file name or {variable: totals}"
+                    )
+            else:
+                low, high = value
+                steps.append(TrimWeights(float(low), float(high), bool(entry.get("strict", False))))
+        except SurveyInputError as exc:
+            if str(exc).startswith(source):
+                raise
+            raise _fail(source, where, str(exc)) from exc
+        except (TypeError, ValueError) as exc:
+            raise _fail(source, where, f"bad value: {exc}") from exc
+    return tuple(steps)
 
 
 def _indicator_column(code: str) -> str:
@@ -204,7 +303,7 @@ def _with_derived(data: SurveyData, spec: IndicatorsSpec) -> SurveyData:
             f"bad derived column or indicator condition: {exc}", source=spec.source
         ) from exc
     columns = {str(r[0]): str(r[1]) for r in described}
-    return SurveyData(data.connection, view, data.source, columns, data.value_labels)
+    return SurveyData(data.connection, view, data.source, columns, data.value_labels, dict(data.renames))
 
 
 def design_from_spec(spec: IndicatorsSpec, data: SurveyData) -> Design:
@@ -235,10 +334,19 @@ def design_from_spec(spec: IndicatorsSpec, data: SurveyData) -> Design:
     return taylor
 
 
+def calibrated_design_from_spec(spec: IndicatorsSpec, data: SurveyData) -> Design:
+    """The spec's design, calibrated by its ``calibration`` steps when it has any."""
+    design = design_from_spec(spec, data)
+    if spec.calibration:
+        assert not isinstance(design, CalibratedDesign)
+        return CalibratedDesign(design, spec.calibration)
+    return design
+
+
 def indicator_table(data: SurveyData, spec: IndicatorsSpec) -> list[dict[str, Any]]:
     """One row per indicator and domain of each requested disaggregation, ready for the warehouse."""
     view = _with_derived(data, spec)
-    design = design_from_spec(spec, view)
+    design = calibrated_design_from_spec(spec, view)
     rows: list[dict[str, Any]] = []
     for ind in spec.indicators:
         factor = 100.0 if ind.unit == "percent" else 1.0

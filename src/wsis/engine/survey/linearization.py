@@ -147,18 +147,28 @@ def _stage(
             between = np.where(npp > 0, cell_mean**2 * cells * (npp - cells) / np.where(npp > 0, npp, 1), 0.0)
         ss = within + between
         raw = within + cells * cell_mean**2
-    lonely = (npp == 1) & (scale[cell_parent] > 0) & has_rows
+    single = (npp == 1) & (scale[cell_parent] > 0)
+    lonely = single & has_rows
     rule = design.lonely_psu
+    if rule == "adjust" and single.any():
+        # survey >= 4.4: the lonely PSU's total deviates from the mean PSU total of the stage (all PSUs
+        # of the design at stage 1; within a unit above at later stages, where that mean is the PSU
+        # itself). Cells of the stratum outside the domain count too: their zero total deviates as well.
+        if stage == 1:
+            centre = np.bincount(cell_dom, weights=s1, minlength=D) / float(n_par.sum())
+            ss = np.where(single, (s1 - centre[cell_dom]) ** 2, ss)
+        else:
+            ss = np.where(single, 0.0, ss)
     if lonely.any():
         if rule == "fail":
             where = cell_parent[np.flatnonzero(lonely)[0]]
             value = table.stratum_values[where] if stage == 1 else f"unit #{where}"
             raise SurveyInputError(
                 f"stratum {value!r} has only one PSU at stage {stage} (lonely PSU); choose a rule with "
-                "--lonely-psu remove|adjust|average|certainty",
+                "--lonely-psu remove|adjust|adjust-4.1|average|certainty",
                 column=label,
             )
-        if rule == "adjust":
+        if rule == "adjust-4.1":  # survey 4.1-1: deviation of the lonely PSU's total from zero
             ss = np.where(lonely, raw, ss)
         elif rule == "average":
             ss = np.where(lonely, np.nan, ss)

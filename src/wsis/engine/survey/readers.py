@@ -45,6 +45,8 @@ class SurveyData:
     source: str
     columns: dict[str, str]
     value_labels: dict[str, dict[Any, str]] = field(default_factory=dict)
+    # File column name -> name inside DuckDB, only where they differ (names equal but for case).
+    renames: dict[str, str] = field(default_factory=dict)
 
     def require(self, column: str) -> None:
         if column not in self.columns:
@@ -113,7 +115,34 @@ def open_survey(path: str | Path, connection: duckdb.DuckDBPyConnection | None =
             )
     except duckdb.Error as exc:
         raise SurveyInputError(f"cannot read: {exc}", source=str(path)) from exc
-    return SurveyData(con, view, str(path), _describe(con, view), labels)
+    columns = _describe(con, view)
+    renames: dict[str, str] = {}
+    if suffix in (".csv", ".txt", ".gz"):
+        columns, renames = _file_names(path, columns)
+    return SurveyData(con, view, str(path), columns, labels, renames)
+
+
+def _file_names(path: Path, columns: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The CSV header's own names. DuckDB renames a column whose name equals another's but for case
+    (R's fpc data has `nh` and `Nh`; DuckDB makes the second `Nh_1`); the analyst still addresses it
+    by the name in the file, so the columns are listed under the file's names with the DuckDB name kept
+    for the SQL."""
+    import csv
+    import gzip
+
+    opener: Any = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rt", newline="", encoding="utf-8-sig", errors="replace") as handle:
+        header = next(csv.reader(handle), [])
+    engine = list(columns)
+    if len(header) != len(engine) or header == engine:
+        return columns, {}
+    lowered = [f.lower() for f in header]
+    clash = {f for f in header if lowered.count(f.lower()) > 1}
+    renames = {f: e for f, e in zip(header, engine, strict=True) if f != e and f in clash}
+    if not renames:
+        return columns, {}
+    names = [f if f in renames else e for f, e in zip(header, engine, strict=True)]
+    return {n: columns[e] for n, e in zip(names, engine, strict=True)}, renames
 
 
 def _register_statistical(
@@ -154,3 +183,29 @@ def survey_from_frame(frame: Any, source: str = "<frame>") -> SurveyData:
         frame = frame.read_all()
     con.register(view, frame)
     return SurveyData(con, view, source, _describe(con, view))
+
+
+def derive_columns(data: SurveyData, columns: list[tuple[str, str]]) -> SurveyData:
+    """The data with columns computed per row by SQL expressions (R's ``update(design, x = ...)``),
+    as a DuckDB view: nothing is written and the file is still scanned in place."""
+    q = '"{}"'.format
+    view = _new_view_name()
+    renames = data.renames
+    parts = []
+    for name, expr in columns:
+        if not name or name in data.columns:
+            raise SurveyInputError(
+                f"derived column {name!r} is empty or already in the file", column=name, source=data.source
+            )
+        parts.append(f"({expr}) AS {q(name.replace(chr(34), chr(34) * 2))}")
+    try:
+        data.connection.execute(
+            f'CREATE VIEW "{view}" AS SELECT *, {", ".join(parts)} FROM "{data.view}"'  # noqa: S608 - identifiers are quoted; expressions are the analyst's own
+        )
+        data.connection.execute(f'SELECT * FROM "{view}" LIMIT 1').fetchall()  # noqa: S608 - identifiers are quoted
+    except duckdb.Error as exc:
+        raise SurveyInputError(f"bad derived column: {exc}", source=data.source) from exc
+    described = _describe(data.connection, view)
+    engine_to_file = {v: k for k, v in renames.items()}
+    columns_out = {engine_to_file.get(k, k): v for k, v in described.items()}
+    return SurveyData(data.connection, view, data.source, columns_out, data.value_labels, dict(renames))

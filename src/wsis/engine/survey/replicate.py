@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from wsis.engine.survey.aggregate import (
+    SELF_REPRESENTING,
     TaylorTable,
     _sort_key,
     as_double,
@@ -325,13 +326,17 @@ def _jkn(
     for h in range(n_strata):
         members = np.flatnonzero(psu_stratum == h)
         nh = len(members)
-        if nh == 1 and fpc[h] != 0:
+        if nh == 1:
+            # A one-PSU stratum that is fully enumerated (N = n = 1) has no sampling variance and no
+            # replicate, as in R's jknweights; otherwise it is a lonely PSU.
+            if fpc[h] < SELF_REPRESENTING:
+                continue
             if rule == "fail":
                 raise SurveyInputError(
                     f"stratum {table.stratum_values[h]!r} has only one PSU (lonely PSU); choose --lonely-psu",
                     column=built.base.strata,
                 )
-            if rule == "adjust":
+            if rule in ("adjust", "adjust-4.1"):  # jknweights has one rule for both
                 col = np.where(psu_stratum == h, 0.0, n_strata / (n_strata - 1))
                 columns.append(col)
                 rscales.append((n_strata - 1) / n_strata)

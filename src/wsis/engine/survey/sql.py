@@ -6,10 +6,11 @@ on both engines; the dialect differs only in how identifiers are quoted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from wsis.engine.survey.estimands import Estimand, Mean, Proportion, Ratio, Total
+from wsis.engine.survey.estimands import AtMost, Estimand, Mean, Proportion, Ratio, Total
 
 
 @dataclass(frozen=True)
@@ -17,8 +18,12 @@ class Dialect:
     quote_char: str = '"'
     # Numbering rows in file order (error messages only): Spark needs an ordering for row_number().
     row_number: str = "row_number() OVER ()"
+    # File column name -> engine column name, for names the engine cannot hold side by side (DuckDB
+    # identifiers ignore case, so a CSV's `nh` and `Nh` cannot both keep their names inside DuckDB).
+    renames: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def q(self, name: str) -> str:
+        name = self.renames.get(name, name)
         return f"{self.quote_char}{name.replace(self.quote_char, self.quote_char * 2)}{self.quote_char}"
 
 
@@ -52,6 +57,14 @@ def analysis_sql(estimand: Estimand, dialect: Dialect, level_literal: str | None
     if isinstance(estimand, Mean | Total):
         col = q(estimand.variable)
         return AnalysisSql(f"CAST({col} AS DOUBLE)", None, f"{col} IS NOT NULL", False)
+    if isinstance(estimand, AtMost):
+        col = q(estimand.variable)
+        return AnalysisSql(
+            f"CASE WHEN {col} <= {float(estimand.threshold)!r} THEN 1.0 ELSE 0.0 END",
+            None,
+            f"{col} IS NOT NULL",
+            True,
+        )
     if isinstance(estimand, Proportion):
         col = q(estimand.variable)
         assert level_literal is not None

@@ -40,6 +40,12 @@
         return window.vegaEmbed(target, options.spec, {
           renderer: "svg",
           actions: false,
+          // The Content-Security-Policy allows no eval and no inline style: Vega's expression
+          // interpreter instead of generated functions, and no injected <style> elements (the
+          // tooltip's rules are in site.css).
+          ast: true,
+          defaultStyle: false,
+          tooltip: { disableDefaultStyle: true },
           formatLocale: options.formatLocale,
           timeFormatLocale: options.timeFormatLocale
         });

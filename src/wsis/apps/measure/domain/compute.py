@@ -1,6 +1,8 @@
 """The measurement engine run on the warehouse: each function reads its inputs (:mod:`.inputs`), calls the
-engine, stores the computation (:mod:`.store`) and returns it. The CLI and the API print or serve
-:func:`~wsis.apps.measure.domain.store.answer` of what they get back.
+engine and returns the computation (:mod:`.results`). The CLI and the API print or serve
+:func:`~wsis.apps.measure.domain.results.answer` of what they get back. Nothing here writes: each
+function returns the stored computation of the same question and data if there is one, else an unsaved
+one, which the caller may keep with :func:`wsis.apps.measure.domain.store.save`.
 
 Choices made here, for every computation on warehouse data:
 
@@ -21,13 +23,12 @@ from typing import Any
 import polars as pl
 
 from wsis.apps.measure.domain import inputs
-from wsis.apps.measure.domain.store import store
+from wsis.apps.measure.domain.results import build
 from wsis.apps.measure.models import Computation
 from wsis.apps.reference.models import ConnectivityTarget, Economy
 from wsis.engine.measure import affordability as afford
 from wsis.engine.measure import inequality as ineq
-from wsis.engine.measure.aggregates import METHOD_VERSION, Aggregate
-from wsis.engine.measure.aggregates import aggregate as engine_aggregate
+from wsis.engine.measure.aggregates import METHOD_VERSION, Aggregate, aggregate_many
 from wsis.engine.measure.divides import BANDS, compare_groups
 from wsis.engine.measure.divides import divides as engine_divides
 from wsis.engine.measure.imputation import GroupFallback, Method, NearestYear, Trend
@@ -107,23 +108,20 @@ def _aggregates(
     chain = imputation_chain(impute, inputs.memberships([FALLBACK_KIND]), bounds)
     releases = [*got.releases, *(pop.releases if pop else ())]
     names = tuple(str(r) for r in releases)
-    results = [
-        engine_aggregate(
-            got.frame,
-            indicator=indicator,
-            group=g,
-            period=p,
-            memberships=memberships,
-            kind=kind,  # type: ignore[arg-type]
-            weights=pop.frame if pop else None,
-            imputation=chain,
-            min_coverage=min_coverage,
-            estimates_count_as_coverage=not reported_only,
-            releases=names,
-        )
-        for g in groups
-        for p in periods
-    ]
+    # Every group and period in one query (group-major order, as the parameters list them).
+    results = aggregate_many(
+        got.frame,
+        indicator=indicator,
+        groups=groups,
+        periods=list(periods),
+        memberships=memberships,
+        kind=kind,  # type: ignore[arg-type]
+        weights=pop.frame if pop else None,
+        imputation=chain,
+        min_coverage=min_coverage,
+        estimates_count_as_coverage=not reported_only,
+        releases=names,
+    )
     parameters = {
         "indicator": indicator,
         "groups": groups,
@@ -166,7 +164,7 @@ def aggregate(
     )
     parameters["detail"] = detail
     refused = [r for r in results if r.status != "ok"]
-    return store(
+    return build(
         Computation.Kind.AGGREGATE,
         parameters=parameters,
         result={"aggregates": [r.to_dict(detail=detail) for r in results]},
@@ -243,7 +241,7 @@ def divides(
             "imputation": DEFAULT_IMPUTATION,
             "min_coverage": min_coverage,
         }
-    return store(
+    return build(
         Computation.Kind.DIVIDE,
         parameters=parameters,
         result=result,
@@ -303,7 +301,7 @@ def inequality(
             "between": parts.between,
             "groups": parts.groups,
         }
-    return store(
+    return build(
         Computation.Kind.DIVIDE,
         parameters={
             "indicator": indicator,
@@ -444,7 +442,7 @@ def progress(
         result["needing_improvement"] = needing_improvement(assessed).to_dicts()
         result["roll_up"] = roll_up(assessed, "goal").to_dicts()
     result["series"] = years_used
-    return store(
+    return build(
         Computation.Kind.PROGRESS,
         parameters={
             "targets": sorted(t.code for t in chosen),
@@ -504,7 +502,7 @@ def affordability(
     result: dict[str, Any] = {"shares": shares.to_dicts()}
     if groups:
         result["by_group"] = afford.meeting_by_group(shares, inputs.memberships(), groups).to_dicts()
-    return store(
+    return build(
         Computation.Kind.AFFORDABILITY,
         parameters={
             "basket": basket,
@@ -539,7 +537,7 @@ def index(
     result = result_.to_dict()
     if groups:
         result["groups"] = result_.group_means(inputs.memberships(), groups).to_dicts()
-    return store(
+    return build(
         Computation.Kind.INDEX,
         parameters={
             "methodology": method.name,

@@ -12,18 +12,24 @@ reference knowledge (the ``Economy`` table, UN members and the other economies I
 for all time. Economies without population are left out of weighted aggregates and listed by the engine.
 
 Each input remembers the releases its rows came from, so that a stored computation can name them.
+Once the warehouse holds a real release, synthetic demonstration releases are never read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
 
 import polars as pl
 
 from wsis.apps.reference.models import Economy, Group, Indicator, Membership
-from wsis.apps.warehouse.domain.query import select
+from wsis.apps.warehouse.domain.query import find_release, select
+from wsis.apps.warehouse.domain.world import real_world
 from wsis.apps.warehouse.models import Release
 from wsis.engine.measure.memberships import memberships_frame
 from wsis.engine.readers.observation import DISAGGREGATIONS
@@ -36,6 +42,38 @@ WORLD = "WLD"
 #: Membership of WLD starts before any period the warehouse holds.
 WORLD_SINCE = dt.date(1900, 1, 1)
 _YEAR = r"^\d{4}$"
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+#: Inputs already read during one refresh (:func:`read_once`): the refresh asks for the same frames
+#: hundreds of times (every economy's progress reads the same indicators). None outside a refresh.
+_read: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("measure_inputs_read", default=None)
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within this block, each input is read from the database once and then reused: for a refresh,
+    which computes everything from one state of the data. Frames are immutable, so sharing them is safe."""
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
+def _remembered(read: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(read)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        memo = _read.get()
+        if memo is None:
+            return read(*args, **kwargs)
+        key = (read.__name__, repr(args), repr(sorted(kwargs.items())))
+        if key not in memo:
+            memo[key] = read(*args, **kwargs)
+        return memo[key]  # type: ignore[no-any-return]
+
+    return wrapper
 
 
 class UnknownInput(LookupError):
@@ -54,6 +92,7 @@ class Input:
         return tuple(str(r) for r in self.releases)
 
 
+@_remembered
 def values(
     indicators: Sequence[str],
     *,
@@ -67,6 +106,15 @@ def values(
     qs = select(indicators=indicators, release=release, disaggregations=chosen).filter(
         area_kind="economy", period__regex=_YEAR
     )
+    if real_world():
+        # Never a synthetic figure in a computation on real data (warehouse/domain/world.py), even one
+        # the latest marks would let through.
+        if release is not None and find_release(release).synthetic:
+            raise UnknownInput(
+                f"release {release!r} is synthetic demonstration data; the warehouse holds real releases, "
+                "and the two are never mixed"
+            )
+        qs = qs.filter(release__synthetic=False)
     rows = list(qs.values_list("area", "indicator", "period", "value", "nature", "release_id"))
     frame = pl.DataFrame(
         rows,
@@ -100,6 +148,7 @@ def gni_per_capita(release: str | int | None = None) -> Input:
     return Input(got.frame.select("economy", "period", "value"), got.releases)
 
 
+@_remembered
 def memberships(kinds: Iterable[str] = ()) -> pl.DataFrame:
     """Every membership of the reference groups (of ``kinds`` only, if given), plus ``WLD``."""
     qs = Membership.objects.all()
@@ -117,6 +166,7 @@ def memberships(kinds: Iterable[str] = ()) -> pl.DataFrame:
     return memberships_frame(rows)
 
 
+@_remembered
 def known_groups() -> list[str]:
     """Codes of the groups one can aggregate over: the reference groups with members, and WLD."""
     return sorted({*Membership.objects.values_list("group_id", flat=True).distinct(), WORLD})
@@ -136,6 +186,7 @@ def check_groups(groups: Iterable[str]) -> list[str]:
     return out
 
 
+@_remembered
 def aggregation_kind(indicator: str) -> str:
     """How the catalogue says to aggregate ``indicator``: households-weighted for rates of households,
     a sum for counts, population-weighted otherwise (rates of people, subscriptions per 100 people)."""
@@ -150,6 +201,7 @@ def aggregation_kind(indicator: str) -> str:
     return "people"
 
 
+@_remembered
 def unit_of(indicator: str) -> str | None:
     """The catalogue's unit of ``indicator`` (``percent``, ``per_100``...), None when not catalogued."""
     return Indicator.objects.filter(code=indicator).values_list("unit", flat=True).first()

@@ -115,7 +115,18 @@ def ldate(value: dt.date | dt.datetime | str | None, form: str = "medium") -> st
     if isinstance(value, dt.datetime):
         value = value.date()
     chosen = form if form in ("short", "medium", "long") else "medium"
-    return format_date(value, format=chosen, locale=babel_locale())
+    return format_date(value, format=chosen, locale=date_locale())
+
+
+#: Locales whose dates follow another CLDR locale: English pages write dates as the UN does, day first
+#: ("30 Jun 2024", CLDR's international English ``en_001``), not in the US order of CLDR's ``en``.
+_DATE_LOCALES = {"en": "en_001"}
+
+
+def date_locale(language: str | None = None) -> Locale:
+    """The Babel locale dates are written in for a Django language code (the active one by default)."""
+    code = (language or get_language() or "en").lower()
+    return _locale(_DATE_LOCALES.get(code, _BABEL_NAMES.get(code, code.replace("-", "_"))))
 
 
 #: The reader's words for each normalised warehouse unit (legends, axis titles, metadata).
@@ -125,7 +136,8 @@ UNIT_LABELS = {
     "count": _lazy("number"),
     "usd": _lazy("US dollars"),
     "ppp_usd": _lazy("PPP dollars"),
-    "percent_gni_pc": _lazy("% of GNI per capita"),
+    # Not "% of ...": the catalogues' format check would read "% o" as a placeholder.
+    "percent_gni_pc": _lazy("percent of GNI per capita"),
     "usd_per_capita": _lazy("US dollars per capita"),
     "score": _lazy("score"),
 }

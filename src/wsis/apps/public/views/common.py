@@ -3,6 +3,7 @@ charts built from figures, the 400 page for bad input."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from wsis.apps.public.figures import Computed, Figure
 from wsis.apps.public.templatetags.public_format import format_measure
 from wsis.apps.reference.models import Indicator
 from wsis.engine.measure import progress as engine_progress
+from wsis.engine.measure import targets as engine_targets
 
 #: The indicators the economy and group profiles lead with, in this order: use, access, subscriptions,
 #: coverage, devices, prices. A page shows those the warehouse holds figures of.
@@ -43,7 +45,7 @@ PROGRESS_STATUS = {
     engine_progress.DETERIORATION: gettext_lazy("deterioration"),
     engine_progress.NOT_ASSESSED: gettext_lazy("not assessed"),
 }
-#: ITU's achievement bands of the connectivity targets (wsis.engine.measure.targets.UMC_BANDS).
+#: ITU's achievement bands of the UMC 2030 targets (wsis.engine.measure.targets.UMC_BANDS).
 ACHIEVEMENT_BAND = {
     "Limited": gettext_lazy("Limited"),
     "Satisfactory": gettext_lazy("Satisfactory"),
@@ -51,6 +53,34 @@ ACHIEVEMENT_BAND = {
     "Target met": gettext_lazy("Target met"),
     "No data": gettext_lazy("No data"),
 }
+#: What a target row says when its framework's publisher gives no bands (Broadband Commission, SDG).
+MET_LABEL = {True: gettext_lazy("Target met"), False: gettext_lazy("Not met")}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a figure stands against a target: achievement (whole % of the threshold, rounded down), met
+    by the framework's own rule, and the label shown - the publisher's band (UMC 2030), else met or not."""
+
+    achievement: float | None
+    met: bool | None
+    label: str
+
+
+def target_standing(assessment: Mapping[str, Any], framework: str) -> Standing:
+    """The standing of one engine assessment (``current_value``, ``target``, ``direction``)."""
+    value, threshold = assessment.get("current_value"), assessment.get("target")
+    if value is None or not threshold or assessment.get("direction") not in ("increase", "decrease"):
+        return Standing(None, None, "")
+    direction = "at_least" if assessment["direction"] == "increase" else "at_most"
+    reached = engine_targets.achievement(value, threshold, direction)
+    is_met = engine_targets.met(value, threshold, direction, framework)
+    band = engine_targets.source_band(reached, framework)
+    label = ACHIEVEMENT_BAND.get(band, band) if band is not None else MET_LABEL[is_met]
+    # Shown in whole percent, rounded down: 94.96% must not read "95%" beside a band that starts at 95.
+    return Standing(math.floor(reached), is_met, str(label))
+
+
 #: ITU's parity bands (wsis.engine.measure.divides.ITU_BANDS).
 PARITY_CLASS = {
     "parity": gettext_lazy("parity"),

@@ -21,7 +21,6 @@ from wsis.apps.reference.models import ConnectivityTarget, Economy
 from wsis.apps.registry.domain.search import public_entries
 from wsis.engine.measure.divides import ITU_BANDS, parity_score
 from wsis.engine.measure.index import load_methodology
-from wsis.engine.measure.targets import achievement, band
 
 #: Frameworks whose targets the profile assesses the economy against (each target's own threshold).
 TARGET_FRAMEWORKS = ("BBC2025", "SDG", "UMC2030")
@@ -102,11 +101,8 @@ def _targets(
     rows = []
     for a in assessed["assessments"]:
         target = applicable.get(a["code"])
-        reached = None
-        known = a.get("current_value") is not None and a.get("target")
-        if known and a["direction"] in ("increase", "decrease"):
-            direction = "at_least" if a["direction"] == "increase" else "at_most"
-            reached = achievement(a["current_value"], a["target"], direction)
+        # "Met" by the framework's own rule, never by the achievement percentage alone.
+        standing = common.target_standing(a, target.framework if target else "")
         # The figure the assessment ends on, for its provenance (the engine reads the same latest figures).
         current = next(
             (
@@ -122,12 +118,14 @@ def _targets(
                 "name": target.name if target else a["code"],
                 "indicator": a["indicator"],
                 "threshold": a["target"],
+                "value": a.get("current_value"),
                 "direction": a["direction"],
                 "year": a["target_year"],
                 "current": current,
                 "status": common.PROGRESS_STATUS.get(a["status"], a["status"]),
-                "achievement": reached,
-                "band": common.ACHIEVEMENT_BAND.get(band(reached), ""),
+                "achievement": standing.achievement,
+                "met": standing.met,
+                "band": standing.label,
             }
         )
     return rows, assessed

@@ -1,11 +1,17 @@
-"""Group profile (region, LDC, LLDC, SIDS, income group): the engine's aggregates with their imputed
-share, the members on a chosen date (``?on=YYYY-MM-DD``, today by default) and the dispersion within the
-group. Aggregates and dispersion are stored computations of the measurement engine, never computed here.
+"""Group profile (region, LDC, LLDC, SIDS, income group, and the World): the engine's aggregates with
+their imputed share, the members on a chosen date (``?on=YYYY-MM-DD``, today by default) and the
+dispersion within the group. Aggregates and dispersion are stored computations of the measurement engine,
+never computed here.
+
+``WLD`` (the World) is not a group of the reference knowledge: as in the measurement app, it is every
+economy of the reference knowledge, member for all time (``wsis.apps.publishing.domain.catalogue.WORLD``,
+as the measurement inputs read it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from wsis.apps.public import figures as fig
 from wsis.apps.public.views import common
+from wsis.apps.publishing.domain.catalogue import WORLD
 from wsis.apps.reference.models import Economy, Group, Membership
 
 #: The indicators aggregated over the group (rates of people and households, subscriptions per 100),
@@ -22,8 +29,32 @@ AGGREGATED = ("i99H", "xHH6_IDI", "i911mw", "i992b")
 DISPERSION_OF = "i99H"
 
 
-def _members_on(group: Group, day: dt.date) -> Any:
-    return (
+@dataclass(frozen=True)
+class WorldMember:
+    """A member of the World: every economy, with no date of joining."""
+
+    economy: Economy
+    valid_from: None = None
+    note: str = ""
+
+
+def _world() -> Group:
+    """The World as the page shows a group (not stored: the reference knowledge has no WLD group)."""
+    return Group(
+        code=WORLD,
+        kind="world",
+        names={"en": _("World")},  # already in the page's language
+        list_source=_(
+            "Every economy of the reference knowledge: the UN Member States and the other economies ITU "
+            "reports on, as the measurement engine counts the World."
+        ),
+    )
+
+
+def _members_on(group: Group, day: dt.date) -> list[Any]:
+    if group.code == WORLD:
+        return [WorldMember(e) for e in Economy.objects.order_by("iso3")]
+    return list(
         Membership.objects.filter(group=group, valid_from__lte=day)
         .exclude(valid_to__lte=day)
         .select_related("economy")
@@ -32,7 +63,10 @@ def _members_on(group: Group, day: dt.date) -> Any:
 
 
 def profile(request: HttpRequest, code: str) -> HttpResponse:
-    group = get_object_or_404(Group, code=code.upper())
+    if code.upper() == WORLD:
+        group = _world()
+    else:
+        group = get_object_or_404(Group, code=code.upper())
     if group.code != code:
         return redirect("public:group", code=group.code, permanent=True)
     raw = request.GET.get("on", "")
@@ -42,9 +76,13 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
         return common.bad_request(
             request, _("The date “%(on)s” (parameter on) must be written as YYYY-MM-DD.") % {"on": raw}
         )
-    members = list(_members_on(group, day))
-    history = list(
-        group.memberships.exclude(valid_to__isnull=True).select_related("economy").order_by("valid_to")
+    members = _members_on(group, day)
+    history = (
+        []
+        if group.code == WORLD
+        else list(
+            group.memberships.exclude(valid_to__isnull=True).select_related("economy").order_by("valid_to")
+        )
     )
 
     state = fig.inputs_state()

@@ -17,7 +17,6 @@ from wsis.apps.public import figures as fig
 from wsis.apps.public.views import common
 from wsis.apps.reference.models import ActionLine, ConnectivityTarget, Economy, Group, SdgTarget
 from wsis.apps.registry.domain.search import public_entries
-from wsis.engine.measure.targets import achievement, band
 
 #: The headline figures: (indicator, group). WLD is every economy of the reference knowledge.
 HEADLINES = (("i99H", "WLD"), ("i99H", "LDC"), ("xHH6_IDI", "WLD"))
@@ -60,11 +59,9 @@ def _targets(state: str, names: dict[str, str]) -> tuple[list[dict[str, Any]], l
     imputed = {(s["code"], s["period"]): s.get("imputed_share") for s in assessed["series"]}
     rows = []
     for a in assessed["assessments"]:
-        reached = None
-        if a.get("current_value") is not None and a["direction"] in ("increase", "decrease"):
-            direction = "at_least" if a["direction"] == "increase" else "at_most"
-            reached = achievement(a["current_value"], a["target"], direction)
         target = targets[a["code"]]
+        # "Met" by the framework's own rule, never by the achievement percentage alone.
+        standing = common.target_standing(a, target.framework)
         rows.append(
             {
                 "target": target,
@@ -72,8 +69,9 @@ def _targets(state: str, names: dict[str, str]) -> tuple[list[dict[str, Any]], l
                 "assessment": a,
                 "imputed_share": imputed.get((a["code"], a.get("current_year"))),
                 "status": common.PROGRESS_STATUS.get(a["status"], a["status"]),
-                "achievement": reached,
-                "band": common.ACHIEVEMENT_BAND.get(band(reached), ""),
+                "achievement": standing.achievement,
+                "met": standing.met,
+                "band": standing.label,
             }
         )
     skipped = [{"target": targets[s["code"]], "reason": s["reason"]} for s in assessed["skipped"]]

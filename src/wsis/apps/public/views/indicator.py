@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from wsis.apps.public import downloads, explorer
 from wsis.apps.public.charting import ChartBlock, chart_block, chart_locale
-from wsis.apps.public.figures import Releases, cached, inputs_state, sources_of
+from wsis.apps.public.figures import Releases, cached, sources_of, warehouse_state
 from wsis.apps.public.templatetags.public_format import format_measure, unit_label
+from wsis.apps.reference.models import LocalText
 from wsis.charts import maps, specs
 
 
@@ -39,7 +40,7 @@ def _selection(
             request, _("No indicator has the code %(code)s.") % {"code": code}, status=404, parameter="code"
         )
     # What the warehouse holds of the indicator changes only with a release: read it once per state.
-    state = inputs_state()
+    state = warehouse_state()
     cover = cached(f"indicator-coverage:{series.code}", state, lambda: explorer.coverage(series.code))
     try:
         breakdown = explorer.parse_breakdown(request.GET.get("breakdown"), cover)
@@ -118,7 +119,11 @@ def _table(rows: list[explorer.Row]) -> list[tuple[object, ...]]:
             format_measure(r.figure.value, r.figure.unit),
             r.figure.period,
             estimated if r.figure.estimated else reported,
-            (r.figure.source or "–") if one_release else f"{r.figure.source or '–'} ({r.figure.release})",
+            # The publisher's own words (its source notes, its release names): English, marked as such.
+            LocalText(
+                (r.figure.source or "–") if one_release else f"{r.figure.source or '–'} ({r.figure.release})",
+                "en",
+            ),
         )
         for r in rows
     ]
@@ -174,8 +179,8 @@ def _charts(
         spec = specs.time_series(
             points,
             title=title,
+            # The axis title is the unit in words already: passing the unit again read "percent (percent)".
             y_title=unit,
-            unit=series.unit,
             reported_label=_("reported"),
             estimated_label=_("estimated"),
             **where,

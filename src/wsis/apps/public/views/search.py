@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from wsis.apps.public.figures import cached, inputs_state
+from wsis.apps.public.figures import cached, warehouse_state
 from wsis.apps.public.views.indicator import problem
 from wsis.apps.reference.models import Economy, Indicator, localized
 from wsis.apps.registry.domain.search import Query, search
@@ -65,7 +65,7 @@ def indicators(needle: str) -> list[tuple[str, str]]:
     """(code, name) of catalogue entries and of series that are only in the warehouse."""
     catalogue = {i.code: i for i in Indicator.objects.only("code", "names")}
     # The warehouse's codes change only with a release: read them once per state of the releases.
-    codes = cached("public-search-indicator-codes", inputs_state(), _warehouse_codes)
+    codes = cached("public-search-indicator-codes", warehouse_state(), _warehouse_codes)
     found = []
     for code in sorted(set(catalogue) | set(codes)):
         entry = catalogue.get(code)
@@ -90,6 +90,9 @@ def page(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     if len(text) > MAX_QUERY:
         message = _("The search text is longer than %(n)d characters.") % {"n": MAX_QUERY}
+        return problem(request, message, status=400, parameter="q")
+    if "\x00" in text:  # PostgreSQL refuses NUL in any text: a clear 400, not a database error (issue 14)
+        message = _("The search text contains a NUL character, which cannot be searched. Remove it.")
         return problem(request, message, status=400, parameter="q")
     context: dict[str, object] = {"q": text}
     needle = fold(text)

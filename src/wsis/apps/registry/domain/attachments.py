@@ -14,6 +14,21 @@ from wsis.apps.registry.domain import RegistryError
 from wsis.apps.registry.models import Attachment, Initiative
 
 SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+# The extension a file gets is the one of its recognised type, never the sender's: a PDF named page.html
+# or image.svg would otherwise open as active content from the visitor's disk (issue 14).
+EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+SAME_TYPE = {".jpeg": "image/jpeg", **{ext: t for t, ext in EXTENSIONS.items()}}
+
+
+def download_name(*, name: str, content_type: str) -> str:
+    """``name`` without folders, quotes or control characters, ending with the extension of its type
+    (``report.pdf`` stays, ``page.html`` holding a PDF becomes ``page.html.pdf``)."""
+    last = name.replace("\\", "/").rsplit("/", 1)[-1]
+    bare = Path("".join(c for c in last if c.isprintable() and c != '"'))
+    suffix = bare.suffix if SAME_TYPE.get(bare.suffix.lower()) == content_type else ""
+    ext = suffix or EXTENSIONS.get(content_type, ".bin")
+    stem = (bare.stem if suffix else bare.name).strip(" .")[: 200 - len(ext)] or "attachment"
+    return stem + ext
 
 
 def storage_dir() -> Path:
@@ -31,7 +46,7 @@ def add_attachment(*, initiative: Initiative, name: str, content: bytes) -> Atta
         raise RegistryError(f"file: {name} is not a PDF, PNG or JPEG file")
     stored_as = secrets.token_hex(16)
     (storage_dir() / stored_as).write_bytes(content)
-    safe_name = Path(name).name.replace('"', "")[:200] or "attachment"
+    safe_name = download_name(name=name, content_type=content_type)
     return Attachment.objects.create(
         initiative=initiative,
         name=safe_name,

@@ -5,6 +5,7 @@ content on every page, in the API and in the dumps. Loading twice changes nothin
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 
 from django.db import transaction
@@ -251,3 +252,35 @@ def load_demo_registry() -> Iterator[str]:
                     transition(initiative=entry, action="publish", actor=None, reason="demonstration")
                 made += 1
     yield f"registry demonstration content: {len(orgs)} organizations, {made} entries"
+
+
+def remove_demo_registry() -> Iterator[str]:
+    """Remove the demonstration entries and organizations (the demonstration world retired, or ``wsis demo
+    remove``). An entry someone really entered for a WSIS Prize, or that a real entry was merged into, is
+    kept (still marked as demonstration) and counted: deleting it would break that record."""
+    from wsis.apps.registry.models import IndexChange, Initiative
+
+    with transaction.atomic():
+        demo = Initiative.objects.filter(is_demo=True)
+        # Merges between demonstration entries would otherwise protect each other from deletion.
+        demo.exclude(same_as=None).filter(same_as__is_demo=True).update(same_as=None)
+        kept = demo.filter(prize_entries__isnull=False) | demo.filter(merged__is_demo=False)
+        kept_ids = set(kept.values_list("pk", flat=True))
+        ids = sorted(set(demo.values_list("pk", flat=True)) - kept_ids)
+        Initiative.objects.filter(pk__in=ids).delete()
+        # The database triggers log inserts and updates only: a change row per deleted entry makes every
+        # process's facet index re-read it, find it gone and drop it.
+        IndexChange.objects.bulk_create(IndexChange(initiative_id=pk, stamp=uuid.uuid4().hex) for pk in ids)
+        orgs = Organization.objects.filter(is_demo=True).exclude(initiatives__isnull=False)
+        orgs.exclude(pk__in=_organizations_in_prizes()).delete()
+    if ids or kept_ids:
+        line = f"registry demonstration content removed: {len(ids)} entries"
+        if kept_ids:
+            line += f" ({len(kept_ids)} kept: entered for a prize or merged with a real entry)"
+        yield line
+
+
+def _organizations_in_prizes() -> list[int]:
+    from wsis.apps.prizes.models import Submission
+
+    return list(Submission.objects.values_list("organization_id", flat=True).distinct())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pycountry
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,15 +20,35 @@ from wsis.apps.registry.models import Initiative, InitiativeTarget, Result, Vers
 
 
 def _texts(value: dict | None) -> dict:
-    return {lang: text.strip() for lang, text in (value or {}).items() if lang in TEXT_LANGUAGES and text}
+    # Texts may be in any content language (ISO 639-1), not only the six interface languages.
+    return {lang: text.strip() for lang, text in (value or {}).items() if is_content_language(lang) and text}
+
+
+def is_content_language(code: str) -> bool:
+    """An ISO 639-1 code: the six UN languages are the interface's, publishers write in any language."""
+    return code in TEXT_LANGUAGES or (
+        isinstance(code, str) and len(code) == 2 and pycountry.languages.get(alpha_2=code) is not None
+    )
+
+
+def _with_other_languages(current: dict | None, incoming: dict | None) -> dict:
+    """The forms edit only the six interface languages: texts an IATI file brought in another language
+    stay unless the change names that language (an empty text removes it)."""
+    incoming = dict(incoming or {})
+    kept = {
+        lang: text
+        for lang, text in (current or {}).items()
+        if lang not in TEXT_LANGUAGES and lang not in incoming
+    }
+    return {**kept, **incoming}
 
 
 def _check(data: dict) -> None:
     """Rules that hold whatever the door (form, API, import); each message names the field."""
     title = _texts(data.get("title"))
     lang = data.get("original_language", "en")
-    if lang not in TEXT_LANGUAGES:
-        raise RegistryError(f"original_language: {lang!r} is not one of {', '.join(TEXT_LANGUAGES)}")
+    if not is_content_language(lang):
+        raise RegistryError(f"original_language: {lang!r} is not an ISO 639-1 language code")
     if not title.get(lang):
         raise RegistryError(f"title: a title in the original language ({lang}) is required")
     if not _texts(data.get("description")).get(lang):
@@ -81,7 +102,7 @@ def _apply(initiative: Initiative, data: dict) -> None:
             setattr(initiative, name, _blank_to_default(name, data[name]))
     for name in TEXTS:
         if name in data:
-            setattr(initiative, name, _texts(data[name]))
+            setattr(initiative, name, _texts(_with_other_languages(getattr(initiative, name), data[name])))
     for name in ENTRY_LISTS:
         if name in data:
             setattr(
@@ -153,7 +174,11 @@ def create_initiative(*, organization, author, data: dict, is_demo: bool = False
 
 def update_initiative(*, initiative: Initiative, author, data: dict, note: str = "") -> Initiative:
     """Save a change as a new version. Editing a published entry also counts as re-verifying it."""
-    merged = {**_current(initiative), **data}
+    current = _current(initiative)
+    merged = {**current, **data}
+    for name in TEXTS:
+        if name in data:
+            merged[name] = _with_other_languages(current.get(name), data[name])
     _check(merged)
     with transaction.atomic():
         _apply(initiative, data)

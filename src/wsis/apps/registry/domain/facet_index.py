@@ -61,7 +61,12 @@ class Rows:
 
     words: int
     index: dict[str, int] = field(default_factory=dict)
-    bits: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.uint64))
+    bits: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        # No keys yet, but already ``words`` wide: an empty facet (no public entry names a group) must
+        # combine with a row of the index like any other (issue 14: a (0, 1) array broke ``&=``).
+        self.bits = np.zeros((0, self.words), dtype=np.uint64)
 
     def row(self, key: str) -> np.ndarray:
         if key not in self.index:
@@ -256,7 +261,13 @@ class Index:
                 if missing not in seen_ids:
                     self.gaps.setdefault(missing, now)
             self.last_change, self.last_stamp = fresh[-1][0], fresh[-1][2]
-        self._load(sorted({r[1] for r in rows}))
+        try:
+            self._load(sorted({r[1] for r in rows}))
+        except BaseException:
+            # The changes are marked seen but not applied: rebuild at the next search rather than serve
+            # stale results until the process restarts.
+            self.built_on = None
+            raise
 
     @staticmethod
     def _membership_changed(since: dt.date, today: dt.date) -> bool:

@@ -20,6 +20,8 @@ PUBLIC_SCALARS = [
 PLEDGE_SCALARS = ["focus_area", "pillar", "pledge_type", "pledge_value_usd"]
 # Private unless contact_public: left out of dumps and hidden from visitors.
 CONTACT = ["contact_name", "contact_email", "contact_public"]
+# The values among them that identify a person (``contact_public`` itself is no secret).
+PRIVATE_CONTACT = ["contact_name", "contact_email"]
 SCALARS = [*PUBLIC_SCALARS, *CONTACT, *PLEDGE_SCALARS]
 # Lists of codes kept as many-to-many relations.
 CODE_LISTS = ["action_lines", "countries", "groups"]

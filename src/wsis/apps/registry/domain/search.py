@@ -23,7 +23,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from wsis.apps.registry.domain import facet_index
+from wsis.apps.registry.domain import RegistryError, facet_index
 from wsis.apps.registry.domain.search_index import chinese_bigrams
 from wsis.apps.registry.domain.verification import light_filter
 from wsis.apps.registry.enums import ActivityStatus, Kind, Light, State
@@ -48,11 +48,20 @@ FACETS = [
 ID_LIST_LIMIT = 5000
 
 
+class SearchTextError(RegistryError):
+    """The search text cannot be searched (a NUL character, which PostgreSQL refuses in any text)."""
+
+
 @dataclass
 class Query:
     text: str = ""
     filters: dict[str, list[str]] = field(default_factory=dict)
     organization: int | None = None
+
+    def __post_init__(self) -> None:
+        # Refused here, whatever the door, rather than as a database error (a 500) deep in the search.
+        if "\x00" in self.text:
+            raise SearchTextError("q: the search text contains a NUL character (\\x00); remove it")
 
 
 def public_entries() -> QuerySet[Initiative]:

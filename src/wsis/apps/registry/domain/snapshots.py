@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from decimal import Decimal
 
-from wsis.apps.registry.domain.fields import ENTRY_LISTS, SCALARS, TEXTS
+from wsis.apps.registry.domain.fields import ENTRY_LISTS, PRIVATE_CONTACT, SCALARS, TEXTS
 from wsis.apps.registry.models import Initiative
 
 
@@ -42,6 +42,15 @@ def snapshot(*, initiative: Initiative) -> dict:
         for r in initiative.results.all()
     ]
     return data
+
+
+def public_snapshot(snap: dict, *, contact_public_now: bool) -> dict:
+    """A version as a visitor may see it: the contact only where that version made it public and the
+    entry still does. A contact made private later stays hidden in the history too (its owner withdrew
+    it), and a private one is never shown because a later version is public."""
+    if snap.get("contact_public") and contact_public_now:
+        return snap
+    return {k: v for k, v in snap.items() if k not in PRIVATE_CONTACT}
 
 
 def _lines(value) -> list[str]:

@@ -78,6 +78,12 @@ def merge(*, duplicate: Initiative, into: Initiative, actor, reason: str) -> Dec
         raise RegistryError(f"same_as: {into.ref} is itself merged into {into.same_as.ref}; merge into that")
     if duplicate.same_as_id is not None:
         raise RegistryError(f"same_as: {duplicate.ref} is already merged")
+    if duplicate.state == State.PUBLISHED and into.state != State.PUBLISHED:
+        # Its permanent URL leads to the survivor: an unpublished survivor would make it a 404 (issue 14).
+        raise RegistryError(
+            f"same_as: {duplicate.ref} is published and {into.ref} is {into.state}; "
+            "a published entry can only be merged into a published one"
+        )
     with transaction.atomic():
         decision = _log(
             initiative=duplicate,

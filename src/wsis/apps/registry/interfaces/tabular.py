@@ -8,12 +8,22 @@ import csv
 import datetime as dt
 import io
 import json
+import re
+import tempfile
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import polars as pl
 
 from wsis.apps.registry.domain.fields import CODE_LISTS as RELATION_LISTS
 from wsis.apps.registry.domain.fields import PLEDGE_SCALARS, PUBLIC_SCALARS, TEXTS
 from wsis.apps.registry.domain.snapshots import snapshot
 from wsis.apps.registry.enums import TEXT_LANGUAGES, ActivityStatus, Kind, Scope
+from wsis.engine.readers.canonical import NEUTRALISED
+from wsis.engine.readers.excel import check_container
+from wsis.engine.readers.writers import neutralise
+
+UNDO = re.compile(NEUTRALISED, re.DOTALL)
 
 TEXT_COLUMNS = [f"{name}_{lang}" for name in TEXTS for lang in TEXT_LANGUAGES]
 CODE_LISTS = [*RELATION_LISTS, "beneficiaries"]
@@ -58,11 +68,13 @@ def row_of(initiative, *, url: str, light: str | None) -> dict:
 
 
 def write_csv(rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=DUMP_ONLY + DATA_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
+    """Every cell as text; cells a spreadsheet would run as a formula (``= + - @``, tab, carriage return
+    first) get a leading ``'``, by the warehouse exports' own rule, and ``read_csv`` takes it off again."""
+    columns = DUMP_ONLY + DATA_COLUMNS
+    frame = pl.DataFrame(
+        {c: [str(row.get(c, "")) for row in rows] for c in columns}, schema=dict.fromkeys(columns, pl.String)
+    )
+    return neutralise(frame, columns).write_csv(line_terminator="\n").encode("utf-8")
 
 
 class RowError(Exception):
@@ -131,18 +143,38 @@ def data_of(row: dict) -> dict:
 
 def read_csv(content: bytes) -> list[dict]:
     text = content.decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    return [
+        {k: _unneutralised(v) if isinstance(v, str) else v for k, v in row.items()}
+        for row in csv.DictReader(io.StringIO(text))
+    ]
+
+
+def _unneutralised(cell: str) -> str:
+    """A cell as written before ``write_csv`` protected it (the pattern the warehouse readers undo)."""
+    match = UNDO.match(cell)
+    return match.group(1) if match else cell
 
 
 def read_xlsx(content: bytes) -> list[dict]:
+    """The first sheet's rows. The warehouse's container check runs first: a file that is not a workbook,
+    or a zip bomb (issue 14: 640 KB that inflate past 300 MB), is refused from the zip directory
+    (``ReadError``) before openpyxl inflates anything."""
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.xlsx"
+        path.write_bytes(content)
+        check_container(path)
+        return _sheet_rows(load_workbook(path, read_only=True, data_only=True))
+
+
+def _sheet_rows(book) -> list[dict]:
+    sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
     return [
         {
-            h: ("" if v is None else v if isinstance(v, dt.date | dt.datetime) else str(v))
+            h: ("" if v is None else v if isinstance(v, dt.date | dt.datetime) else _unneutralised(str(v)))
             for h, v in zip(header, r, strict=False)
         }
         for r in rows

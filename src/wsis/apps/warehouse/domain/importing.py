@@ -26,8 +26,9 @@ import polars as pl
 from django.db import connection, transaction
 
 from wsis.apps.warehouse.domain.latest import refresh_latest
+from wsis.apps.warehouse.domain.world import demonstration_present, retire_demonstration
 from wsis.apps.warehouse.models import ImportedFile, Observation, QualityFlag, Release
-from wsis.engine.readers import ReadError, read
+from wsis.engine.readers import ReadError, SdmxOptions, read
 from wsis.engine.readers.areas import EXTRA_ECONOMIES
 from wsis.engine.readers.observation import KEY, Problem, concat
 from wsis.reference.loader import knowledge
@@ -67,6 +68,8 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
     rejected: int = 0
     rejected_path: Path | None = None
+    #: What this import removed of the demonstration world (the first real release retires it).
+    retired: str | None = None
 
 
 def sha256(path: Path) -> str:
@@ -78,14 +81,14 @@ def sha256(path: Path) -> str:
 
 
 def _read_all(
-    paths: Sequence[Path], fmt: str | None, mapping: Path | None
+    paths: Sequence[Path], fmt: str | None, mapping: Path | None, sdmx_options: SdmxOptions | None = None
 ) -> tuple[pl.DataFrame, list[FileReport], list[Problem]]:
     frames: list[pl.DataFrame] = []
     reports: list[FileReport] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            result = read(path, format=fmt, mapping=mapping)
+            result = read(path, format=fmt, mapping=mapping, sdmx_options=sdmx_options)
         except ReadError as exc:
             problems.append(exc.problem)
             continue
@@ -177,12 +180,14 @@ def import_release(
     rejected_path: Path | None = None,
     synthetic: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    sdmx_options: SdmxOptions | None = None,
 ) -> ImportReport:
     """Import ``paths`` as one release (created, or completed if it exists). See the module docstring.
 
-    ``progress(written, total)`` is called after each batch of rows written.
+    ``progress(written, total)`` is called after each batch of rows written; ``sdmx_options`` say
+    which component of a publisher's SDMX message is the area, the indicator... (``--sdmx-*``).
     """
-    frame, reports, problems = _read_all(paths, fmt, mapping)
+    frame, reports, problems = _read_all(paths, fmt, mapping, sdmx_options)
     if not frame.is_empty():
         problems += _known_areas(frame) + _duplicates_across_files(frame)
     errors = [p for p in problems if p.severity == "error"]
@@ -202,6 +207,11 @@ def import_release(
     if conflicts:
         raise ImportRefused(conflicts)
     with transaction.atomic():
+        # The first real release ends the demonstration world, in this transaction: a refused or failed
+        # import leaves the demonstration as it was, a successful one never blends with it.
+        retired = None
+        if not synthetic and demonstration_present():
+            retired = str(retire_demonstration())
         created = release is None
         if release is None:
             release = Release.objects.create(
@@ -234,6 +244,7 @@ def import_release(
         warnings=warnings,
         rejected=rejected,
         rejected_path=rejected_path if rejected else None,
+        retired=retired,
     )
 
 

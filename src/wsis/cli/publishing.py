@@ -1,0 +1,60 @@
+"""``wsis refresh`` (compute and publish every figure the site shows) and ``wsis worker`` (run background
+tasks). The commands that change data (``wsis import``, ``wsis reference income``, ``wsis setup``) refresh
+through :func:`refresh_after`."""
+
+from __future__ import annotations
+
+import click
+
+from wsis.cli.site import django_ready
+
+
+def refresh_after(trigger: str, *, force: bool = False, quiet: bool = False) -> None:
+    """Publish the figures again after ``trigger`` changed the data (skipped when the current publication
+    was made from the same data by the same code, unless ``force``). A failure is said clearly and makes
+    the command fail; the previous publication stays current."""
+    from wsis.apps.publishing.domain.refresh import RefreshFailed, refresh, up_to_date
+
+    if not force and up_to_date():
+        if not quiet:
+            click.echo("figures: the current publication is up to date")
+        return
+    try:
+        publication = refresh(trigger=trigger)
+    except RefreshFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not quiet:
+        click.echo(
+            f"figures: publication {publication.pk} is current "
+            f"({publication.figure_count} figures in {publication.seconds:.1f} s)"
+        )
+
+
+@click.command()
+@click.option(
+    "--force", is_flag=True, help="Refresh even when no input changed since the current publication."
+)
+def refresh(force: bool) -> None:
+    """Compute every figure the site, the API and the reports show (group aggregates, dispersion, progress
+    towards targets, the IDI where inputs allow) and make them the current publication in one step.
+
+    `wsis import`, `wsis reference income` and `wsis setup` run it by themselves."""
+    django_ready()
+    refresh_after("wsis refresh", force=force)
+
+
+@click.command()
+@click.option("--batch", is_flag=True, help="Run the queued tasks, then stop (instead of waiting for more).")
+def worker(batch: bool) -> None:
+    """Run background tasks (refreshes, warming the page cache) from the queue in the database.
+
+    Run as many as you like, each in its own process; `bash scripts/run.sh` starts one."""
+    django_ready()
+    from django.core.management import call_command
+
+    call_command("db_worker", *(["--batch"] if batch else []), "--interval", "1")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(refresh)
+    main.add_command(worker)
