@@ -12,7 +12,7 @@ import pytest
 
 from tests.measure.conftest import Loaded
 from wsis.apps.measure.domain import compute, inputs
-from wsis.apps.measure.domain.store import answer
+from wsis.apps.measure.domain.results import answer
 from wsis.apps.warehouse.models import Observation
 from wsis.engine.readers.observation import DISAGGREGATIONS
 

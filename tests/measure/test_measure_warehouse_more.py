@@ -18,7 +18,7 @@ from tests.engine.measure.measure_fixtures import IDI_CODES, PUBLISHED, assert_r
 from tests.measure.conftest import Loaded
 from tests.measure.test_measure_warehouse_interfaces import run
 from wsis.apps.measure.domain import compute
-from wsis.apps.measure.domain.store import answer
+from wsis.apps.measure.domain.results import answer
 from wsis.apps.warehouse.domain.importing import import_release
 from wsis.apps.warehouse.models import Observation
 from wsis.engine.measure.divides import ITU_BANDS
