@@ -108,9 +108,7 @@ def test_api_aggregate_and_stored_computation(client: Client, loaded: Loaded) ->
     # A GET computes without storing: no computation id, and nothing written.
     assert body["provenance"]["computation"] is None and not Computation.objects.exists()
     # Once the same question is stored (as a refresh or the command line does), the API answers with it.
-    stored = save(
-        compute.aggregate("i99H", ["WLD", "LIC"], [2022], impute=CHAIN)
-    )
+    stored = save(compute.aggregate("i99H", ["WLD", "LIC"], [2022], impute=CHAIN))
     again = client.get(
         f"/api/v1/measure/aggregate?indicator=i99H&group=WLD&group=LIC&period=2022&impute={CHAIN}"
     ).json()

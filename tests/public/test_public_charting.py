@@ -60,14 +60,23 @@ def _block(rows, releases, language: str) -> tuple[dict, charting.ChartBlock]:
     return spec, block
 
 
-def test_the_table_shows_the_numbers_the_chart_draws(site_data) -> None:
+def test_the_table_shows_the_numbers_the_chart_draws(site_data, client) -> None:
     rows, releases = _internet_use()
     spec, block = _block(rows, releases, "fr")
     with translation.override("fr"):
         page = html.fragment_fromstring(render_to_string("public/_chart.html", {"chart": block}))
     assert page.tag == "figure"
     assert page.find("figcaption").text_content() == "Utilisation d'Internet"
-    svg = page.find(".//svg")
+    # The drawing is an image of its own: the wide layout, and the phone layout below 40rem.
+    image = page.find(".//picture//img")  # libxml2 nests it: it does not know <source> is void
+    assert image.get("alt") == "Part de la population utilisant Internet, 2015 et après."
+    assert image.get("src") == block.wide_url and "-wide.svg" in block.wide_url
+    source = page.find(".//picture//source")
+    assert source.get("srcset") == block.phone_url and source.get("media") == "(max-width: 40rem)"
+    answer = client.get(image.get("src"))
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("image/svg+xml")
+    assert "immutable" in answer["Cache-Control"]
+    svg = html.fromstring(answer.content)
     assert svg is not None and svg.get("role") == "img"
     # The caption names the chart; the picture keeps the title as its accessible name, not drawn twice.
     assert svg.find("title").text_content() == "Utilisation d'Internet"
@@ -105,7 +114,7 @@ def test_a_new_release_invalidates_the_rendered_chart(site_data) -> None:
     cache.delete(key)
     _, first = _block(rows, releases, "fr")
     # The same chart again is served from the cache (marked here to tell it apart from a fresh render).
-    cached_key = charting.cache_key(_block(rows, releases, "fr")[0], "fr", releases)
+    cached_key = charting.cache_key(_block(rows, releases, "fr")[0], "fr", releases) + ":wide"
     assert cache.get(cached_key) == str(first.svg)
     cache.set(cached_key, "<svg>from the cache</svg>")
     assert str(_block(rows, releases, "fr")[1].svg) == "<svg>from the cache</svg>"
@@ -244,3 +253,44 @@ def test_the_interactive_version_loads_only_on_request(site_data, site_server, d
         assert page.locator(f"#{map_id} .chart-image svg path").count() > 150
         assert not failed, f"not served: {failed}"
         browser.close()
+
+
+def _drawings(html_text: str) -> list[str]:
+    return re.findall(r'(?:src|srcset)="(/charts/[0-9a-f]+-(?:wide|phone)\.svg)"', html_text)
+
+
+def test_a_page_view_orders_its_drawings_and_the_image_urls_draw_them(site_data, client) -> None:
+    """A cold page does not wait for the chart renderer: it only orders the drawings, which their own URLs
+    draw on first request; a phone's layout is one of them, not both inline."""
+    cache = charting.chart_cache()
+    cache.clear()
+    page = client.get("/fr/economies/KEN/").content.decode()
+    images = _drawings(page)
+    assert images and len(images) % 2 == 0
+    keys = [charting.KEY_PREFIX + url.rsplit("/", 1)[1].rsplit("-", 1)[0] for url in images]
+    assert all(cache.get(key + ":order") for key in keys)
+    assert not any(cache.get(f"{key}:wide") or cache.get(f"{key}:phone") for key in keys), "drawn by the page"
+    for url in images:
+        answer = client.get(url)
+        assert answer.status_code == 200 and answer.content.startswith(b"<svg")
+        assert b"<script" not in answer.content
+    assert all(cache.get(f"{key}:wide") and cache.get(f"{key}:phone") for key in keys)
+
+
+def test_a_drawing_whose_order_left_the_cache_is_ordered_again_by_its_page(site_data, client) -> None:
+    cache = charting.chart_cache()
+    page = "/ar/economies/KEN/"
+    images = _drawings(client.get(page).content.decode())
+    cache.clear()  # the page stays in the page cache; its drawings' orders are gone
+    assert client.get(images[0]).status_code == 404  # nobody says which page it was on
+    # Another site's page, or a page that is not a public page, orders nothing.
+    assert client.get(images[0], HTTP_REFERER=f"http://elsewhere.example{page}").status_code == 404
+    assert client.get(images[0], HTTP_REFERER="http://testserver/en/accounts/login/").status_code == 404
+    assert client.get(images[0], HTTP_REFERER="http://testserver/en/no/such/page/").status_code == 404
+    # The page the browser names (same-origin Referer) is rendered again and orders the same drawings.
+    again = client.get(images[0], HTTP_REFERER=f"http://testserver{page}")
+    assert again.status_code == 200 and again.content.startswith(b"<svg")
+    key = charting.KEY_PREFIX + images[0].rsplit("/", 1)[1].rsplit("-", 1)[0]
+    assert cache.get(key + ":order")["language"] == "ar"  # ordered by the Arabic page, in Arabic
+    assert client.get("/charts/" + "0" * 64 + "-wide.svg").status_code == 404
+    assert client.get("/charts/" + "0" * 64 + "-huge.svg").status_code == 404

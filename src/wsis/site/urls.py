@@ -3,9 +3,10 @@ each of the six languages; the bare root redirects by the browser's preferred la
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import URLPattern, include, path
+from django.urls import URLPattern, include, path, re_path
 
 from wsis.apps.public.caching import cached_page
+from wsis.apps.public.views import chart_image
 from wsis.apps.public.views import home as public_home
 from wsis.site import views
 from wsis.site.api import api
@@ -30,6 +31,12 @@ def _api_urls() -> tuple[list, str, str]:
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.health, name="health"),
+    # Chart drawings: one URL for every language (the key names the language), outside the prefixes.
+    re_path(
+        r"^charts/(?P<digest>[0-9a-f]{64})-(?P<layout>[a-z]+)\.svg$",
+        chart_image.chart_image,
+        name="chart_image",
+    ),
     path("api/v1/", _api_urls()),
 ]
 urlpatterns += i18n_patterns(
@@ -39,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("registry/", include("wsis.apps.registry.urls")),
     path("accounts/", include("wsis.apps.accounts.urls")),
     path("prizes/", include("wsis.apps.prizes.urls")),
+    path("reports/", include("wsis.apps.reports.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -1,8 +1,10 @@
-"""Charts on the public pages: a spec from wsis.charts.specs, rendered to inline SVG once and cached.
+"""Charts on the public pages: a spec from wsis.charts.specs, drawn to SVG once and cached.
 
 A page builds the spec in the reader's language (`chart_locale()` gives the `locale` and `rtl`
-arguments), then `chart_block()` renders it, or takes it from the cache, and pairs it with its text
-alternative and data table; `{% include "public/_chart.html" with chart=block %}` prints it all.
+arguments), then `chart_block()` orders its drawing and pairs it with its text alternative and data
+table; `{% include "public/_chart.html" with chart=block %}` prints it all, the drawing as an image
+(`views/chart_image.py`). The drawing is not made while the page renders: vl-convert takes 60-200 ms a
+chart, so a page with four charts in two layouts would take a second on its first view (issue 12).
 
 The cache key is the spec, the language and the ids of the data releases the chart shows: a new release
 changes the key, so no chart outlives the data it was drawn from.
@@ -19,6 +21,7 @@ from babel.numbers import format_decimal
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_bidi
 
@@ -42,12 +45,25 @@ class Cell:
     number: bool = False
 
 
+KEY_PREFIX = "wsis-chart:"
+#: The two drawings of every chart: the wide one, and the phone layout (wsis.charts.specs.phone_layout)
+#: shown instead on narrow screens: the wide picture scaled down to a phone would make its labels 5 px high.
+LAYOUTS = ("wide", "phone")
+#: A drawing's address has the chart's key in it, so a browser or proxy may keep it for a year.
+IMAGE_MAX_AGE = 365 * 24 * 3600
+
+
 @dataclass(frozen=True)
 class ChartBlock:
+    """A chart on a page: its text alternative and data table are in the page; its two drawings are
+    images at their own URLs (`wide_url`, `phone_url`), drawn on their first request and cached, so that
+    rendering a page never waits for the chart renderer, and a phone downloads only its own layout."""
+
     id: str
+    #: The cache key of the chart (spec, language, releases), also the name of its drawings.
+    key: str
     title: str
     description: str
-    svg: SafeString
     columns: tuple[str, ...]
     #: Formatted cells; the first cell of each row is its header (th scope="row").
     rows: tuple[tuple[Cell, ...], ...]
@@ -56,12 +72,37 @@ class ChartBlock:
     note: str = ""
     #: For the optional interactive view: {"spec", "formatLocale", "timeFormatLocale"}, or None.
     interactive: dict[str, Any] | None = None
-    #: The chart's phone layout (wsis.charts.specs.phone_layout), shown instead of `svg` on narrow screens
-    #: by site.css: the wide picture scaled down to a phone would make its labels about 5 px high.
-    narrow_svg: SafeString = SafeString("")
+
+    def url(self, layout: str) -> str:
+        return reverse("chart_image", args=[self.key.removeprefix(KEY_PREFIX), layout])
+
+    @property
+    def wide_url(self) -> str:
+        return self.url("wide")
+
+    @property
+    def phone_url(self) -> str:
+        return self.url("phone")
+
+    @property
+    def svg(self) -> SafeString:
+        """The wide drawing as markup, for documents that inline their charts (reports, tests)."""
+        return _markup(self.key, "wide")
+
+    @property
+    def narrow_svg(self) -> SafeString:
+        return _markup(self.key, "phone")
+
+
+def _markup(key: str, layout: str) -> SafeString:
+    drawn = drawing(key, layout)
+    if drawn is None:
+        raise LookupError(f"chart {key}: its drawing order is no longer in the chart cache")
+    return mark_safe(drawn)  # noqa: S308 - our own renderer's output; every text in it is XML-escaped by lxml
 
 
 def chart_cache() -> BaseCache:
+    """The cache of drawing orders and drawings (shared by all workers)."""
     return caches[CHARTS_CACHE if CHARTS_CACHE in settings.CACHES else "default"]
 
 
@@ -91,7 +132,7 @@ def _release_ids(releases: Iterable[Any]) -> list[str]:
 
 def cache_key(spec: dict[str, Any], language: str, releases: Iterable[Any]) -> str:
     material = "|".join([render.spec_key(spec), language, ",".join(_release_ids(releases))])
-    return "wsis-chart:" + hashlib.sha256(material.encode()).hexdigest()
+    return KEY_PREFIX + hashlib.sha256(material.encode()).hexdigest()
 
 
 def chart_block(
@@ -117,22 +158,8 @@ def chart_block(
     releases = list(releases)
     key = cache_key(spec, language, releases)
     block_id = "chart-" + key.rsplit(":", 1)[1][:10]
-    cache = chart_cache()
-    svg = cache.get(key)
-    if svg is None:
-        # The figure's caption shows the title: the picture does not repeat it.
-        svg = render.svg(spec, locale=language, id_prefix=block_id, draw_title=False, css_class="chart-wide")
-        cache.set(key, svg, CACHE_SECONDS)
-    narrow_svg = cache.get(key + ":phone")
-    if narrow_svg is None:
-        narrow_svg = render.svg(
-            specs.phone_layout(spec),
-            locale=language,
-            id_prefix=block_id + "-phone",
-            draw_title=False,
-            css_class="chart-narrow",
-        )
-        cache.set(key + ":phone", narrow_svg, CACHE_SECONDS)
+    # The drawing is ordered, not drawn: the image URL draws it on its first request (or the warm-up does).
+    chart_cache().add(key + ":order", {"spec": spec, "language": language, "id": block_id}, CACHE_SECONDS)
     table = []
     for number, row in enumerate(rows, start=1):
         if len(row) != len(columns):
@@ -142,16 +169,40 @@ def chart_block(
         table.append(tuple(format_cell(value, language) for value in row))
     return ChartBlock(
         id=block_id,
+        key=key,
         title=title,
         description=description,
-        svg=mark_safe(svg),  # noqa: S308 - our own renderer's output; every text in it is XML-escaped by lxml
         columns=tuple(columns),
         rows=tuple(table),
         download_url=download_url,
         note=note,
         interactive=_interactive(spec, language) if interactive else None,
-        narrow_svg=mark_safe(narrow_svg),  # noqa: S308 - as `svg` above
     )
+
+
+def drawing(key: str, layout: str) -> str | None:
+    """The SVG of a chart ordered by :func:`chart_block`, drawn now if it is not in the cache yet; None
+    when neither the drawing nor its order is in the cache (the caller may render the page again)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown chart layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
+    cache = chart_cache()
+    drawn = cache.get(f"{key}:{layout}")
+    if drawn is not None:
+        return drawn
+    order = cache.get(key + ":order")
+    if order is None:
+        return None
+    spec = order["spec"] if layout == "wide" else specs.phone_layout(order["spec"])
+    # The figure's caption shows the title: the picture does not repeat it.
+    drawn = render.svg(
+        spec,
+        locale=order["language"],
+        id_prefix=order["id"] + ("" if layout == "wide" else "-phone"),
+        draw_title=False,
+        css_class=f"chart-{layout}",
+    )
+    cache.set(f"{key}:{layout}", drawn, CACHE_SECONDS)
+    return drawn
 
 
 def _interactive(spec: dict[str, Any], language: str) -> dict[str, Any]:

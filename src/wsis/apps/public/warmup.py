@@ -2,13 +2,16 @@
 group profile and every indicator page, in the six languages - are rendered again in the background
 (a task for `wsis worker`), so that visitors do not pay for cold pages after new figures are published.
 
-Pages are requested through Django's own request handling (the test client's handler, which runs the
-full middleware stack without a network), exactly as a visitor's request would be served and cached.
+Their charts' drawings (image URLs of their own, see ``views/chart_image.py``) are drawn too: the
+drawing is the costly part of a first view. Pages are requested through Django's own request handling
+(the test client's handler, which runs the full middleware stack without a network), exactly as a
+visitor's request would be served and cached.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -25,6 +28,8 @@ from wsis.apps.warehouse.models import Observation
 
 log = logging.getLogger(__name__)
 WORLD = "WLD"
+#: The chart drawings a page shows (both layouts: phones get the other one).
+CHART_IMAGE = re.compile(r'(?:src|srcset)="(/charts/[0-9a-f]+-(?:wide|phone)\.svg)"')
 
 
 def popular_paths() -> Iterator[str]:
@@ -50,8 +55,9 @@ def warm(*, publication: str | None = None, paths: Iterable[str] | None = None) 
     newer publication than ``publication`` became current (its own warm-up follows)."""
     host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"), "localhost")
     client = Client(HTTP_HOST=host)
-    rendered = missed = 0
+    rendered = missed = drawn = 0
     started = time.perf_counter()
+    seen: set[str] = set()
     for path in popular_paths() if paths is None else paths:
         if publication is not None and rendered % 50 == 0 and current.token() != publication:
             log.info("page warm-up stopped: a newer publication is current")
@@ -59,7 +65,18 @@ def warm(*, publication: str | None = None, paths: Iterable[str] | None = None) 
         response = client.get(path)
         rendered += 1
         missed += response.get("X-Page-Cache") == "miss"
-    return {"pages": rendered, "rendered_afresh": missed, "seconds": round(time.perf_counter() - started, 1)}
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for image in CHART_IMAGE.findall(response.content.decode()):
+            if image not in seen:
+                seen.add(image)
+                drawn += client.get(image, HTTP_REFERER=path).status_code == 200
+    return {
+        "pages": rendered,
+        "rendered_afresh": missed,
+        "charts": drawn,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
 
 
 @task()
