@@ -189,8 +189,8 @@ def main() -> None:
     os.chmod(work, 0o755)
     results: dict = {"options": vars(options)}
     try:
-        with base.postgres(work) as database_url:
-            env = base.production_env(database_url, work)
+        with base.postgres(work) as database_url, base.redis(work) as redis_url:
+            env = base.production_env(database_url, work, redis_url)
             started = time.monotonic()
             base.load_data(env, shared, work)
             results["load_and_refresh_s"] = time.monotonic() - started

@@ -87,6 +87,46 @@ def postgres(work: Path) -> Iterator[str]:
         run(as_postgres([str(pgbin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]))
 
 
+@contextlib.contextmanager
+def redis(work: Path) -> Iterator[str]:
+    """A private redis-server on a free loopback port (the production cache, README); yields its URL."""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - Debian's redis-server, no shell
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(work),
+            "--maxmemory",
+            "1gb",
+            "--maxmemory-policy",
+            "allkeys-lru",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def run(args: list[str], env: dict[str, str] | None = None) -> None:
     done = subprocess.run(args, env=env, capture_output=True, text=True)
     if done.returncode != 0:
@@ -223,11 +263,12 @@ def site_paths(env: dict[str, str]) -> dict[str, str]:
     }
 
 
-def production_env(database_url: str, work: Path) -> dict[str, str]:
-    """The environment of the site's processes: the scratch database and data folder."""
+def production_env(database_url: str, work: Path, redis_url: str) -> dict[str, str]:
+    """The environment of the site's processes: the scratch database, data folder and Redis cache."""
     return {
         **os.environ,
         "WSIS_DATABASE_URL": database_url,
+        "WSIS_REDIS_URL": redis_url,
         "WSIS_DATA_DIR": str(work / "data"),
         "WSIS_SECRET_KEY": "bench-only-not-secret",
         "DJANGO_SETTINGS_MODULE": "wsis.site.settings",
@@ -267,8 +308,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="wsis-bench-site-"))
     os.chmod(work, 0o755)
     try:
-        with postgres(work) as database_url:
-            env = production_env(database_url, work)
+        with postgres(work) as database_url, redis(work) as redis_url:
+            env = production_env(database_url, work, redis_url)
             load_data(env, shared, work)
             observations = export_observations(database_url, work / "obs.db")
             print(f"{observations} observations in PostgreSQL and in SQLite for Datasette", flush=True)
