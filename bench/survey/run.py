@@ -1,7 +1,11 @@
 """Benchmark: survey proportions with Taylor SEs by 20 domains, ours against svy, samplics and a bare
-DuckDB group-by of the same sums (the floor); plus an 80-replicate run against svy.
+DuckDB group-by of the same sums (the floor); plus an 80-replicate run against svy; the second half's
+workloads on ``--people-rows`` rows (raking on three margins then a proportion by 20 domains, a median
+by 20 domains, a logistic regression on six covariates), each against svy and a DuckDB floor; and the
+proportion on ``--large-rows`` rows out of core (ours and the floor only).
 
-    python bench/survey/run.py [--rows 1000000,10000000] [--skip samplics] [--setup]
+    python bench/survey/run.py [--rows 1000000,10000000] [--people-rows 10000000]
+                               [--large-rows 100000000] [--skip samplics] [--setup]
 
 Peers live in their own virtual environments under bench/.venvs (gitignored); ``--setup`` creates them
 with pip (svy 0.35, samplics 0.6.1). Synthetic data are written once to bench/results (gitignored).
@@ -24,7 +28,7 @@ VENVS = ROOT / "bench" / ".venvs"
 PEERS = {"svy": "svy==0.35.*", "samplics": "samplics==0.6.1"}
 
 sys.path.insert(0, str(HERE))
-from synthetic import write_sample  # noqa: E402
+from synthetic import write_people, write_sample  # noqa: E402
 
 
 def python_for(tool: str) -> str:
@@ -78,7 +82,7 @@ def _run_once(tool: str, task: str, path: Path, timeout: float) -> dict[str, obj
 def report(title: str, results: dict[str, dict[str, object]], base: str = "ours") -> None:
     print(f"\n{title}")
     print(f"{'tool':<10}{'seconds':>10}{'peak MiB':>10}{'time / ours':>13}{'mem / ours':>12}  check")
-    ref = results[base]
+    ref = results.get(base, {})  # peers alone (ours skipped): no ratios
     for tool, r in results.items():
         if "error" in r:
             print(f"{tool:<10}  {r['error']}")
@@ -98,6 +102,13 @@ def main() -> None:
     )
     parser.add_argument("--rows", default="1000000,10000000", help="comma-separated sample sizes")
     parser.add_argument("--replicate-rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--people-rows", type=int, default=10_000_000, help="rows of the second-half workloads"
+    )
+    parser.add_argument("--workloads", default="rake,median,glm", help="second-half workloads to run")
+    parser.add_argument(
+        "--large-rows", type=int, default=0, help="rows of the out-of-core run (e.g. 100000000)"
+    )
     parser.add_argument("--skip", default="", help="comma-separated tools to skip (svy, samplics, floor)")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--repeat", type=int, default=2, help="fresh processes per task; the best is kept")
@@ -130,6 +141,32 @@ def main() -> None:
         report(
             f"Proportion by 20 domains with 80 SDR replicate weights, {args.replicate_rows:,} rows", results
         )
+    if args.people_rows:
+        second_half(RESULTS / f"people_{args.people_rows}.parquet", args, skip)
+    if args.large_rows:
+        path = write_sample(RESULTS / f"survey_{args.large_rows}.parquet", args.large_rows)
+        warm(path)
+        results = {
+            t: run_task(t, t, path, args.timeout, args.repeat) for t in ("ours", "floor") if t not in skip
+        }
+        report(f"Out of core: proportion by 20 domains, {args.large_rows:,} rows (Parquet, DuckDB)", results)
+
+
+SECOND_HALF = {
+    "rake": "Raking on three margins (sex, 5 age groups, urban), then a proportion by 20 domains",
+    "median": "Median of spending with Woodruff SE by 20 domains",
+    "glm": "Logistic regression (quasibinomial) on 6 covariates",
+}
+
+
+def second_half(path: Path, args: argparse.Namespace, skip: set[str]) -> None:
+    rows = args.people_rows
+    write_people(path, rows)
+    warm(path)
+    for workload in [w for w in args.workloads.split(",") if w]:
+        tools = [t for t in ("ours", "floor", "svy", "samplics") if t not in skip]
+        results = {t: run_task(t, f"{t}_{workload}", path, args.timeout, args.repeat) for t in tools}
+        report(f"{SECOND_HALF[workload]}, {rows:,} rows (200 strata, 100 rows per PSU)", results)
 
 
 if __name__ == "__main__":

@@ -290,20 +290,20 @@ def _structure(
         domain[indom] = 0
 
     def col(name: str) -> np.ndarray:
-        return frame[name].fill_null(0.0).to_numpy().astype(np.float64)
+        return frame[name].fill_null(0.0).to_numpy().astype(np.float64, copy=False)
 
     sw, swy = col("sw"), col("swy")
-    swyy = col("swyy") if "swyy" in frame.columns else swy.copy()
-    swx = col("swx") if has_x else sw.copy()
+    # Shared arrays where a sum stands for another (one copy fewer of each at census scale); they are
+    # never changed in place.
+    swyy = col("swyy") if "swyy" in frame.columns else swy
+    swx = col("swx") if has_x else sw
     moments: dict[str, np.ndarray] = {}
     if element:
         moments = {name: col(name) for name in ("m2aa", "m2ab", "m2bb")}
     if derive_weights:
         unit_weight = _derived_weights(stratum, units, unit_parent, n_units, popsize, element)
-        for arr in (sw, swy, swx, swyy):
-            arr *= unit_weight
-        for arr in moments.values():
-            arr *= unit_weight**2
+        sw, swy, swx, swyy = (arr * unit_weight for arr in (sw, swy, swx, swyy))
+        moments = {name: arr * unit_weight**2 for name, arr in moments.items()}
 
     return TaylorTable(
         element=element,

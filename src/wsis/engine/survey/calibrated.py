@@ -63,6 +63,9 @@ from wsis.engine.survey.sql import in_domain_sql
 from wsis.engine.survey.sums import DomainSums
 
 ONE = "wsis_unit_weight"
+COLUMN, Z = "wsis_column", "wsis_z"
+# Above this many unit x column rows the columns' variances are taken one at a time (bounded memory).
+STACKED_ROWS = 20_000_000
 
 
 @dataclass
@@ -397,9 +400,6 @@ def unit_variance(
     from wsis.engine.survey.estimate import estimate
     from wsis.engine.survey.readers import survey_from_frame
 
-    data = units.with_columns(
-        pl.lit(1.0).alias(ONE), *[pl.Series(f"wsis_z{k}", totals[:, k]) for k in range(totals.shape[1])]
-    )
     plain = TaylorDesign(
         strata=taylor.strata,
         clusters=taylor.clusters,
@@ -409,10 +409,28 @@ def unit_variance(
         lonely_psu=taylor.lonely_psu,
         ultimate_cluster=taylor.ultimate_cluster,
     )
+    K = totals.shape[1]
+    if taylor.clusters and K > 1 and units.height * K <= STACKED_ROWS:
+        # Every column at once: the units repeated once per column, the column index as the domain.
+        # Each unit is in every domain, so each domain's variance is exactly that column's total's
+        # variance (same PSU counts, strata and lonely-PSU rules), in one aggregation instead of K.
+        stacked = pl.concat(
+            [
+                units.with_columns(
+                    pl.lit(1.0).alias(ONE), pl.lit(k).alias(COLUMN), pl.Series(Z, totals[:, k])
+                )
+                for k in range(K)
+            ]
+        )
+        per_column = estimate(survey_from_frame(stacked, source), plain, Total(Z), by=[COLUMN])
+        return np.array([row.se**2 for row in per_column]), per_column[0].df
+    data = units.with_columns(
+        pl.lit(1.0).alias(ONE), *[pl.Series(f"wsis_z{k}", totals[:, k]) for k in range(K)]
+    )
     rows = survey_from_frame(data, source)
-    variance = np.empty(totals.shape[1])
+    variance = np.empty(K)
     df = float("nan")
-    for k in range(totals.shape[1]):
+    for k in range(K):
         (row,) = estimate(rows, plain, Total(f"wsis_z{k}"))
         variance[k] = row.se**2
         df = row.df
@@ -430,12 +448,18 @@ def influence_variance(
 
 
 def influence_covariance(source: str, taylor: TaylorDesign, frame: pl.DataFrame, z: np.ndarray) -> np.ndarray:
-    """Full design covariance of the totals of the columns of ``z``: variances of each column and of
-    each pair's sum (cov(a, b) = (var(a + b) - var(a) - var(b)) / 2)."""
-    K = z.shape[1]
+    """Full design covariance of the totals of the columns of ``z`` (per-row influence values)."""
+    units, index = unit_structure(frame, taylor)
+    return unit_covariance(source, taylor, units, unit_totals(z, index, units.height))
+
+
+def unit_covariance(source: str, taylor: TaylorDesign, units: pl.DataFrame, totals: np.ndarray) -> np.ndarray:
+    """Full design covariance of the totals of the columns of ``totals`` (one row per unit): variances
+    of each column and of each pair's sum (cov(a, b) = (var(a + b) - var(a) - var(b)) / 2)."""
+    K = totals.shape[1]
     pairs = [(a, b) for a in range(K) for b in range(a + 1, K)]
-    columns = np.column_stack([z] + [z[:, a] + z[:, b] for a, b in pairs]) if pairs else z
-    variance, _ = influence_variance(source, taylor, frame, columns)
+    columns = np.column_stack([totals] + [totals[:, a] + totals[:, b] for a, b in pairs]) if pairs else totals
+    variance, _ = unit_variance(source, taylor, units, columns)
     V = np.diag(variance[:K])
     for k, (a, b) in enumerate(pairs):
         V[a, b] = V[b, a] = (variance[K + k] - variance[a] - variance[b]) / 2
@@ -449,4 +473,8 @@ __all__ = [
     "category",
     "influence_covariance",
     "influence_variance",
+    "unit_covariance",
+    "unit_structure",
+    "unit_totals",
+    "unit_variance",
 ]

@@ -131,7 +131,10 @@ class Calibrate:
             sums[INTERCEPT] = float(given)
         if sums and max(sums.values()) - min(sums.values()) > 1e-9 * max(abs(v) for v in sums.values()):
             shown = ", ".join(f"{k} sums to {v:g}" for k, v in sums.items())
-            raise SurveyInputError(f"population margins do not sum to the same total: {shown}")
+            first = next(iter(sums.values()))
+            # The first margin that disagrees with the first one is named as the column at fault.
+            odd = next(k for k, v in sums.items() if abs(v - first) > 1e-9 * max(abs(v), abs(first)))
+            raise SurveyInputError(f"population margins do not sum to the same total: {shown}", column=odd)
         return cls._build(margins, options)
 
     @classmethod
@@ -371,35 +374,71 @@ def factor_levels(values: np.ndarray, numeric: bool) -> list[str]:
     return [texts[i] for i in _level_order(texts, numeric)]
 
 
-def design_matrix(
+@dataclass(frozen=True)
+class ModelMatrix:
+    """R's ``model.matrix(~terms)`` built on demand, a block of rows at a time, so that a model on
+    millions of rows never holds the whole matrix: each column is a numeric variable as it is, a
+    constant, or a treatment dummy (codes == level) of a factor whose codes span every row."""
+
+    names: list[str]
+    rows: int
+    # Per column: ("one", None, 0), ("value", array, 0) or ("dummy", codes, level).
+    columns: list[tuple[str, np.ndarray | None, int]]
+
+    def block(self, start: int = 0, stop: int | None = None, spare: int = 0) -> np.ndarray:
+        """Rows ``start:stop`` (column-major, for the matrix products), with ``spare`` columns left
+        for the caller to fill."""
+        stop = self.rows if stop is None else stop
+        out = np.empty((stop - start, len(self.columns) + spare), order="F")
+        for j, (kind, values, level) in enumerate(self.columns):
+            if kind == "one":
+                out[:, j] = 1.0
+            elif kind == "value":
+                assert values is not None
+                out[:, j] = values[start:stop]
+            else:
+                assert values is not None
+                out[:, j] = values[start:stop] == level
+        return out
+
+
+def model_columns(
     columns: Mapping[str, np.ndarray], terms: Sequence[str], intercept: bool, numeric: Mapping[str, bool]
-) -> tuple[np.ndarray, list[str]]:
+) -> ModelMatrix:
     """R's ``model.matrix(~terms)``: an intercept, treatment-coded factors (the first level dropped when
     there is an intercept or an earlier factor), numeric columns as they are. Text levels sort in C
     order (R's factor() under LC_COLLATE=C); ``factor(x)`` of a numeric column sorts its codes as
     numbers, as R does."""
     n = len(next(iter(columns.values()))) if columns else 0
-    parts: list[np.ndarray] = []
+    built: list[tuple[str, np.ndarray | None, int]] = []
     names: list[str] = []
     if intercept:
-        parts.append(np.ones(n))
+        built.append(("one", None, 0))
         names.append(INTERCEPT)
     full_rank_done = intercept
     for term in terms:
         col, forced = _term_column(term)
         values = columns[col]
         if numeric[col] and not forced:
-            parts.append(np.asarray(values, dtype=float))
+            built.append(("value", np.asarray(values), 0))
             names.append(term)
             continue
         codes, texts = _categories(values)
         levels = _level_order(texts, numeric[col])
         prefix = term if forced else col
         for level in levels[1:] if full_rank_done else levels:
-            parts.append((codes == level).astype(float))
+            built.append(("dummy", codes, level))
             names.append(f"{prefix}{texts[level]}")
         full_rank_done = True
-    return np.column_stack(parts) if parts else np.zeros((n, 0)), names
+    return ModelMatrix(names, n, built)
+
+
+def design_matrix(
+    columns: Mapping[str, np.ndarray], terms: Sequence[str], intercept: bool, numeric: Mapping[str, bool]
+) -> tuple[np.ndarray, list[str]]:
+    """The whole of :func:`model_columns`' matrix, and its column names."""
+    matrix = model_columns(columns, terms, intercept, numeric)
+    return matrix.block(), matrix.names
 
 
 def population_vector(step: Calibrate, names: list[str]) -> np.ndarray:

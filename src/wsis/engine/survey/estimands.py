@@ -69,6 +69,9 @@ class AtMost(_OneVariable):
     Woodruff's quantile interval needs: R's ``svymean(x <= qhat)``)."""
 
     threshold: float
+    #: Per-domain thresholds instead, as (SQL condition, threshold): a row is compared with the
+    #: threshold of the first condition it meets, so every domain's CDF comes from one pass.
+    by_condition: tuple[tuple[str, float], ...] = ()
 
     def label(self) -> str:
         return f"{self.variable}<={self.threshold!r}"

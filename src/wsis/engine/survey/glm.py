@@ -27,10 +27,12 @@ from wsis.engine.survey.calibrated import (
     _fetch,
     _taylor_of,
     apply_steps,
-    influence_covariance,
-    influence_variance,
+    unit_covariance,
+    unit_structure,
+    unit_totals,
+    unit_variance,
 )
-from wsis.engine.survey.calibration import _term_column, design_matrix, factor_levels
+from wsis.engine.survey.calibration import ModelMatrix, _term_column, factor_levels, model_columns
 from wsis.engine.survey.design import Design, TaylorDesign
 from wsis.engine.survey.errors import SurveyInputError
 from wsis.engine.survey.intervals import t_quantile
@@ -157,30 +159,93 @@ def _linkfun(kind: str, mu: np.ndarray) -> np.ndarray:
     return mu if kind == "gaussian" else np.log(mu / (1 - mu))
 
 
+BLOCK_ROWS = 262_144  # rows of the model matrix built at a time
+
+
+@dataclass
+class IrlsFit:
+    """R's glm.fit result: coefficients, unscaled covariance, and per row the working residual times
+    the working weight of the last step (``estfun`` is the model matrix times it)."""
+
+    coef: np.ndarray
+    ainv: np.ndarray
+    score_weight: np.ndarray
+    iterations: int
+    deviance: float
+
+
+# Above this condition number of the first Cholesky factor, CholeskyQR2 is no longer as accurate as
+# Householder QR (its error grows with cond^2 * eps), so the Householder blocks are used instead.
+CHOLESKY_QR_CONDITION = 1e6
+
+
+def _weighted_blocks(x: ModelMatrix, root_w: np.ndarray, z: np.ndarray) -> Any:
+    for start in range(0, x.rows, BLOCK_ROWS):
+        stop = min(start + BLOCK_ROWS, x.rows)
+        block = x.block(start, stop, spare=1)
+        block[:, -1] = z[start:stop]
+        block *= root_w[start:stop, None]
+        yield block
+
+
+def _weighted_r(x: ModelMatrix, root_w: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """The R factor of the weighted least-squares problem [X z] * root_w (its last column holds Q'z),
+    by blocks of rows so that the matrix is never held whole.
+
+    CholeskyQR2 (two Cholesky passes: the second on the rows made orthogonal by the first) gives R to
+    Householder accuracy for well-conditioned designs at the cost of two matrix products per block,
+    an order of magnitude faster than Householder on tall matrices; ill-conditioned or nearly
+    singular designs take Householder QR of each block, then of the stacked factors (the same R up to
+    signs as one QR of all rows), as R's glm.fit would."""
+    p = len(x.names) + 1
+    try:
+        gram = np.zeros((p, p))
+        for block in _weighted_blocks(x, root_w, z):
+            gram += block.T @ block
+        r1 = np.linalg.cholesky(gram).T
+        if np.linalg.cond(r1[:-1, :-1]) < CHOLESKY_QR_CONDITION:
+            r1_inv = np.linalg.inv(r1)
+            gram = np.zeros((p, p))
+            for block in _weighted_blocks(x, root_w, z):
+                q = block @ r1_inv
+                gram += q.T @ q
+            r = np.linalg.cholesky(gram).T @ r1
+            diag = np.abs(np.diag(r[:-1, :-1]))
+            if diag.min() > 1e-5 * diag.max():  # far from the singularity test: no need to refine
+                return r
+    except np.linalg.LinAlgError:
+        pass
+    parts: list[np.ndarray] = [np.linalg.qr(block, mode="r") for block in _weighted_blocks(x, root_w, z)]  # type: ignore[misc]
+    return np.linalg.qr(np.vstack(parts), mode="r") if len(parts) > 1 else parts[0]  # type: ignore[return-value]
+
+
+def _linear_predictor(x: ModelMatrix, coef: np.ndarray) -> np.ndarray:
+    return np.concatenate(
+        [x.block(i, min(i + BLOCK_ROWS, x.rows)) @ coef for i in range(0, x.rows, BLOCK_ROWS)]
+    )
+
+
 def irls(
-    x: np.ndarray,
+    x: ModelMatrix,
     y: np.ndarray,
     w: np.ndarray,
     kind: str,
-    names: list[str],
     start: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float]:
-    """R's glm.fit: (coefficients, unscaled covariance, estfun, iterations, deviance), from R's
-    starting values or from ``start`` (coefficients)."""
+) -> IrlsFit:
+    """R's glm.fit from R's starting values or from ``start`` (coefficients)."""
     linkinv, mu_eta, variance, dev_resids, mustart = _family(kind)
-    if start is None:
-        eta = _linkfun(kind, mustart(y, w))
-    else:
-        eta = x @ start
+    names, p = x.names, len(x.names)
+    eta = _linkfun(kind, mustart(y, w)) if start is None else _linear_predictor(x, start)
     mu = linkinv(eta)
     devold = float(np.sum(dev_resids(y, mu, w)))
-    coef = np.zeros(x.shape[1])
+    coef = np.zeros(p)
     root_w = np.ones(len(y))
     for iteration in range(1, MAXIT + 1):  # noqa: B007 - the count of iterations is reported
         me = mu_eta(eta)
         z = eta + (y - mu) / me
         root_w = np.sqrt(w * me**2 / variance(mu))
-        q, r = np.linalg.qr(x * root_w[:, None])
+        r_full = _weighted_r(x, root_w, z)
+        r = r_full[:p, :p]
         diag = np.abs(np.diag(r))
         if np.any(diag < 1e-7 * max(float(diag.max()), 1e-300)):
             bad = names[int(np.argmin(diag))]
@@ -189,8 +254,8 @@ def irls(
                 "among the rows used",
                 column=bad,
             )
-        coef = np.linalg.solve(r, q.T @ (z * root_w))
-        eta = x @ coef
+        coef = np.linalg.solve(r, r_full[:p, p])
+        eta = _linear_predictor(x, coef)
         mu = linkinv(eta)
         dev = float(np.sum(dev_resids(y, mu, w)))
         if abs(dev - devold) / (abs(dev) + 0.1) < EPSILON:
@@ -199,11 +264,16 @@ def irls(
     else:
         raise SurveyInputError(f"the {kind} fit did not converge in {MAXIT} iterations")
     rinv = np.linalg.inv(r)
-    ainv = rinv @ rinv.T
     # R: working residuals at the final fit, working weights of the last IRLS step.
-    residual = (y - mu) / mu_eta(eta)
-    estfun = x * (residual * root_w**2)[:, None]
-    return coef, ainv, estfun, iteration, dev
+    score_weight = (y - mu) / mu_eta(eta) * root_w**2
+    return IrlsFit(coef, rinv @ rinv.T, score_weight, iteration, dev)
+
+
+def influence_blocks(x: ModelMatrix, fit: IrlsFit) -> Any:
+    """Rows of ``estfun %*% Ainv`` (R's influence functions of the coefficients), block by block."""
+    for start in range(0, x.rows, BLOCK_ROWS):
+        stop = min(start + BLOCK_ROWS, x.rows)
+        yield start, stop, (x.block(start, stop) * fit.score_weight[start:stop, None]) @ fit.ainv
 
 
 def svyglm(
@@ -247,7 +317,8 @@ def svyglm(
     used = frame["wsis_used"].fill_null(False).to_numpy().astype(bool)
     if used.sum() == 0:
         raise SurveyInputError("no complete rows for the model", source=backend.source)
-    sub = frame.filter(pl.Series(used))
+    # Every row complete (the usual case): no copy of the data.
+    sub = frame if used.all() else frame.filter(pl.Series(used))
     y = sub["wsis_v0"].cast(pl.Float64).to_numpy()
     if family == "quasibinomial" and (np.any(y < 0) or np.any(y > 1)):
         rows = offending_rows(backend, f"{q(model.response)} < 0 OR {q(model.response)} > 1")
@@ -259,30 +330,40 @@ def svyglm(
         )
     columns = {c: sub[f"wsis_v{i}"].to_numpy() for i, c in enumerate(variables)}
     numeric = {c: backend.is_numeric(c) for c in variables}
-    x, names = design_matrix(columns, model.terms, model.intercept, numeric)
+    x = model_columns(columns, model.terms, model.intercept, numeric)
+    names = x.names
     # R normalises the weights by their mean over every row of the design, before dropping incomplete
     # rows; the scale moves the quasibinomial starting values, hence where IRLS stops.
     w = w_all[used] / w_all.mean()
-    coef, ainv, estfun, iterations, deviance = irls(x, y, w, family, names)
+    fit_ = irls(x, y, w, family)
+    coef = fit_.coef
     taylor = _taylor_of(design)
     if weights.replicate_weights is None:
         assert taylor is not None
-        influence = np.zeros((frame.height, len(coef)))
-        influence[used] = estfun @ ainv
-        for step in weights.residualise:
-            influence = step(influence)
+        rows_used = np.flatnonzero(used)
+        if weights.residualise:
+            # Calibration residualises every row's influence, so the rows are needed all at once.
+            influence = np.zeros((frame.height, len(coef)))
+            for start, stop, block in influence_blocks(x, fit_):
+                influence[rows_used[start:stop]] = block
+            for step in weights.residualise:
+                influence = step(influence)
+            units, index = unit_structure(frame, taylor)
+            totals = unit_totals(influence, index, units.height)
+        else:
+            totals, units = _unit_influence(frame, taylor, x, fit_, rows_used)
         if predict_by:
-            covariance = influence_covariance(backend.source, taylor, frame, influence)
+            covariance = unit_covariance(backend.source, taylor, units, totals)
             variance = np.diag(covariance).copy()
         else:
-            variance, _ = influence_variance(backend.source, taylor, frame, influence)
+            variance, _ = unit_variance(backend.source, taylor, units, totals)
         df_residual = float(_degf(frame, taylor, used) + 1 - len(coef))
     else:
         # R's svyglm.svyrep.design: refit with each replicate's weights, starting from the full fit.
         reps = weights.replicate_weights[used]
         betas = np.array(
             [
-                irls(x, y, reps[:, r] / reps[:, r].mean(), family, names, start=coef)[0]
+                irls(x, y, reps[:, r] / reps[:, r].mean(), family, start=coef).coef
                 for r in range(reps.shape[1])
             ]
         )
@@ -306,7 +387,7 @@ def svyglm(
         t = b / se if se > 0 else float("nan")
         p = 2 * float(stdtr(df_residual, -abs(t))) if math.isfinite(t) else float("nan")
         out.append(Coefficient(name, float(b), se, t, p, float(b - crit * se), float(b + crit * se)))
-    fit = GlmFit(family, out, float(df_residual), int(used.sum()), iterations, deviance)
+    fit = GlmFit(family, out, float(df_residual), int(used.sum()), fit_.iterations, fit_.deviance)
     if predict_by:
         fit.predictions = _predictions(
             model, predict_by, columns, numeric, x, w, names, coef, covariance, family, crit
@@ -319,7 +400,7 @@ def _predictions(
     term: str,
     columns: dict[str, np.ndarray],
     numeric: dict[str, bool],
-    x: np.ndarray,
+    x: ModelMatrix,
     w: np.ndarray,
     names: list[str],
     coef: np.ndarray,
@@ -337,7 +418,11 @@ def _predictions(
     prefix = term if forced else col
     levels = factor_levels(columns[col], numeric[col])
     mine = [i for i, n in enumerate(names) if n in {f"{prefix}{lv}" for lv in levels}]
-    at = (w @ x) / w.sum()  # weighted means of the model matrix over the rows used
+    # Weighted means of the model matrix over the rows used.
+    at = np.zeros(len(names))
+    for i in range(0, x.rows, BLOCK_ROWS):
+        at += w[i : i + BLOCK_ROWS] @ x.block(i, min(i + BLOCK_ROWS, x.rows))
+    at /= w.sum()
     linkinv, mu_eta, *_ = _family(family)
     out = []
     for lv in levels:
@@ -352,6 +437,23 @@ def _predictions(
         low, high = (float(linkinv(np.array([eta + s * crit * eta_se]))[0]) for s in (-1, 1))
         out.append(Prediction(term, lv, mu, se, low, high))
     return out
+
+
+def _unit_influence(
+    frame: pl.DataFrame, taylor: TaylorDesign, x: ModelMatrix, fit: IrlsFit, rows_used: np.ndarray
+) -> tuple[np.ndarray, pl.DataFrame]:
+    """Totals of the coefficients' influence functions per sampling unit, accumulated block by block
+    (the Taylor variance sees only these), and the units."""
+    units, index = unit_structure(frame, taylor)
+    totals = np.zeros((units.height if index is not None else frame.height, len(fit.coef)))
+    for start, stop, block in influence_blocks(x, fit):
+        rows = rows_used[start:stop]
+        if index is None:  # element sampling: each row is its own unit
+            totals[rows] = block
+            continue
+        for k in range(block.shape[1]):
+            totals[:, k] += np.bincount(index[rows], weights=block[:, k], minlength=units.height)
+    return totals, units
 
 
 def _degf(frame: pl.DataFrame, taylor: TaylorDesign, used: np.ndarray) -> int:

@@ -77,8 +77,10 @@ def read_calibration(path: str | Path, terms: Sequence[str] = (), **options: Any
     header, rows = _rows(path)
     if header[:3] == ["variable", "level", "total"]:
         margins: dict[str, dict[str, float] | float] = {}
+        lines: dict[str, list[int]] = {}
         for number, row in enumerate(rows, start=2):
             variable, level, total = (c.strip() for c in row[:3])
+            lines.setdefault(variable, []).append(number)
             value = _number(total, path, number, "total")
             if level == "":
                 margins[variable] = value
@@ -94,7 +96,9 @@ def read_calibration(path: str | Path, terms: Sequence[str] = (), **options: Any
         try:
             step = Calibrate.from_margins(margins, **options)
         except SurveyInputError as exc:
-            raise SurveyInputError(str(exc), source=str(path)) from exc
+            # The file's lines of the margin at fault, so that the office can find it in the table.
+            rows_of = lines.get(exc.column or "", [])
+            raise SurveyInputError(exc.message, column=exc.column, rows=rows_of, source=str(path)) from exc
         if terms and tuple(terms) != step.terms:
             step = Calibrate(tuple(terms), step.population, **options)
         return step

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from wsis.engine.survey.aggregate import _sort_key, require
+from wsis.engine.survey.aggregate import _sort_key, codes, first_values, require
 from wsis.engine.survey.backend import Backend, as_backend
 from wsis.engine.survey.calibrated import _fetch, apply_steps
 from wsis.engine.survey.design import CalibratedDesign, Design, TaylorDesign
@@ -169,13 +169,16 @@ class QuantileEstimate:
         return row
 
 
-def _subset_df(backend: Backend, design: Design, condition: str, replicate_df: float) -> float:
-    """R's ``degf(design[subset, ])``: PSUs minus strata among the rows of the subset (rows minus
-    strata for element sampling); a replicate design keeps its own."""
+def _subset_dfs(
+    backend: Backend, design: Design, inside: str, by: list[str]
+) -> dict[tuple[Any, ...], float] | None:
+    """R's ``degf(design[subset, ])`` of each domain's subset: PSUs minus strata among its rows (rows
+    minus strata for element sampling), in one grouped query; None for replicate designs, which keep
+    their own df whatever the subset."""
     if isinstance(design, CalibratedDesign) and isinstance(design.base, TaylorDesign):
         design = design.base
     if not isinstance(design, TaylorDesign):
-        return replicate_df
+        return None
     q = backend.dialect.q
     strata = q(design.strata) if design.strata else "1"
     if design.clusters:
@@ -183,11 +186,18 @@ def _subset_df(backend: Backend, design: Design, condition: str, replicate_df: f
         unit = f"COUNT(DISTINCT ({strata}, {psu}))" if design.nest else f"COUNT(DISTINCT {psu})"
     else:
         unit = "COUNT(*)"
+    keys = [f"{q(c)} AS wsis_q{i}" for i, c in enumerate(by)]
+    group = f" GROUP BY {', '.join(str(i + 1) for i in range(len(by)))}" if by else ""
     sql = (
-        f"SELECT {unit} AS psus, COUNT(DISTINCT {strata}) AS strata FROM {backend.relation} WHERE {condition}"  # noqa: S608 - quoted identifiers; expressions are the analyst's own
+        f"SELECT {', '.join([*keys, f'{unit} AS psus', f'COUNT(DISTINCT {strata}) AS strata'])} "  # noqa: S608 - quoted identifiers; expressions are the analyst's own
+        f"FROM {backend.relation} WHERE {inside}{group}"
     )
-    row = backend.query(sql).row(0, named=True)
-    return float(row["psus"] - row["strata"])
+    frame = backend.query(sql)
+    names = [f"wsis_q{i}" for i in range(len(by))]
+    return {
+        tuple(row[n] for n in names): float(row["psus"] - row["strata"])
+        for row in frame.iter_rows(named=True)
+    }
 
 
 def svyquantile(
@@ -220,40 +230,61 @@ def svyquantile(
     extra |= {f"wsis_q{i}": q(c) for i, c in enumerate(by)}
     # The design's sampling weights (calibrated ones on a calibrated design), row by row.
     rows = _fetch(backend, design, extra)
-    frame = rows.with_columns(pl.Series("wsis_w", apply_steps(backend, design, rows).weights)).filter(
-        pl.col("wsis_in").fill_null(False)
-    )
-    if frame.height == 0:
+    weights = apply_steps(backend, design, rows).weights
+    inside_rows = rows["wsis_in"].fill_null(False).to_numpy().astype(bool)
+    if not inside_rows.any():
         raise SurveyInputError(
             "no rows with a value in the requested domain", column=variable, source=backend.source
         )
-    # The replicate design's df (rank of its weights) does not change with the subset.
-    overall = estimate(backend, design, AtMost(variable, float(frame["wsis_x"].min())), where=where)[0].df  # type: ignore[arg-type]
-    groups: list[tuple[tuple[Any, ...], pl.DataFrame]]
-    if by:
-        parts = frame.partition_by([f"wsis_q{i}" for i in range(len(by))], as_dict=True)
-        groups = sorted(
-            ((tuple(k), v) for k, v in parts.items()), key=lambda kv: tuple(_sort_key(v) for v in kv[0])
-        )
-    else:
-        groups = [((), frame)]
-    out: list[QuantileEstimate] = []
-    for values, group in groups:
-        order = np.argsort(group["wsis_x"].to_numpy(), kind="stable")
-        x = group["wsis_x"].to_numpy()[order]
-        wts = group["wsis_w"].to_numpy()[order]
+    # Only the value, the weight and the domain of the rows inside, sorted once by (domain, value):
+    # no copy of the design columns, and one sort instead of one per domain.
+    keys = rows.filter(pl.Series(inside_rows)).select([f"wsis_q{i}" for i in range(len(by))])
+    x_in = rows["wsis_x"].to_numpy()[inside_rows]
+    w_in = weights[inside_rows]
+    del rows, weights
+    ids = codes(keys, list(keys.columns)) if by else np.zeros(len(x_in), dtype=np.int64)
+    found = first_values(ids, keys, list(keys.columns), int(ids.max()) + 1) if by else [()]
+    domain_values = [v if isinstance(v, tuple) else (v,) for v in found]
+    # Rows of each domain in file order, then each domain sorted stably (ties keep file order): two
+    # passes, faster than one lexicographic sort of every row.
+    order = np.argsort(ids, kind="stable")
+    bounds = np.searchsorted(ids[order], np.arange(len(domain_values) + 1))
+    sorted_groups = []
+    for gid in sorted(range(len(domain_values)), key=lambda i: tuple(_sort_key(v) for v in domain_values[i])):
+        mine = order[bounds[gid] : bounds[gid + 1]]
+        mine = mine[np.argsort(x_in[mine], kind="stable")]
+        x, wts = x_in[mine], w_in[mine]
         keep = wts != 0
-        x, wts = x[keep], wts[keep]
+        values = domain_values[gid]
         condition = " AND ".join(
-            [f"({inside})"]
-            + [f"{q(c)} = {literal(v, backend.is_numeric(c))}" for c, v in zip(by, values, strict=True)]
+            f"{q(c)} = {literal(v, backend.is_numeric(c))}" for c, v in zip(by, values, strict=True)
         )
-        df = _subset_df(backend, design, condition, overall)
-        crit = t_quantile(level, df)
+        sorted_groups.append((values, x[keep], wts[keep], condition or "TRUE"))
+    subset_dfs = _subset_dfs(backend, design, inside, list(by))
+    estimates = {p: [quantile_of(x, wts, p) for _, x, wts, _ in sorted_groups] for p in probabilities}
+    # The estimated CDF at each domain's quantile, every domain in one pass (R: svymean(x <= qhat) on
+    # the domain's subset, which keeps the design).
+    cdfs = {
+        p: estimate(
+            backend,
+            design,
+            AtMost(variable, 0.0, tuple((g[3], qhat) for g, qhat in zip(sorted_groups, qs, strict=True))),
+            by=list(by),
+            where=where,
+        )
+        for p, qs in estimates.items()
+    }
+    out: list[QuantileEstimate] = []
+    for d, (values, x, wts, _) in enumerate(sorted_groups):
         labels = {c: backend.label(c, v) for c, v in zip(by, values, strict=True)}
+        # The replicate design's df (rank of its weights) does not change with the subset.
+        df = cdfs[probabilities[0]][d].df if subset_dfs is None else subset_dfs[values]
+        crit = t_quantile(level, df)
         for p in probabilities:
-            qhat = quantile_of(x, wts, p)
-            (cdf,) = estimate(backend, design, AtMost(variable, qhat), where=condition, df=df)
+            cdf = cdfs[p][d]
+            if cdf.domain != labels:
+                raise AssertionError(f"domain order differs: {cdf.domain} against {labels}")
+            qhat = estimates[p][d]
             lo_p, hi_p = cdf.estimate - crit * cdf.se, cdf.estimate + crit * cdf.se
             low = float("nan") if not math.isfinite(lo_p) or lo_p < 0 else quantile_of(x, wts, lo_p)
             high = float("nan") if not math.isfinite(hi_p) or hi_p > 1 else quantile_of(x, wts, hi_p)

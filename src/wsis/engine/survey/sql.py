@@ -59,11 +59,10 @@ def analysis_sql(estimand: Estimand, dialect: Dialect, level_literal: str | None
         return AnalysisSql(f"CAST({col} AS DOUBLE)", None, f"{col} IS NOT NULL", False)
     if isinstance(estimand, AtMost):
         col = q(estimand.variable)
+        pairs = estimand.by_condition or (("TRUE", estimand.threshold),)
+        cases = " ".join(f"WHEN {cond} THEN ({col} <= {float(t)!r})" for cond, t in pairs)
         return AnalysisSql(
-            f"CASE WHEN {col} <= {float(estimand.threshold)!r} THEN 1.0 ELSE 0.0 END",
-            None,
-            f"{col} IS NOT NULL",
-            True,
+            f"CASE WHEN (CASE {cases} ELSE FALSE END) THEN 1.0 ELSE 0.0 END", None, f"{col} IS NOT NULL", True
         )
     if isinstance(estimand, Proportion):
         col = q(estimand.variable)
