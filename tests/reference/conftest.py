@@ -6,6 +6,7 @@ cross-file rules of :mod:`wsis.reference.checks` on just those three files.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from pydantic import BaseModel
 
 from wsis.reference import loader
 from wsis.reference.loader import Knowledge, Problem
-from wsis.reference.schema import ActionLinesFile, MatrixFile, SdgFile
+from wsis.reference.schema import ActionLinesFile, CrosswalkFile, MatrixFile, SdgFile
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -28,12 +29,16 @@ def read(name: str, model: type[M], directory: Path = loader.PACKAGE_DATA) -> M:
 
 
 def knowledge(
-    lines: ActionLinesFile | None = None, sdg: SdgFile | None = None, matrix: MatrixFile | None = None
+    lines: ActionLinesFile | None = None,
+    sdg: SdgFile | None = None,
+    matrix: MatrixFile | None = None,
+    crosswalk: CrosswalkFile | None = None,
 ) -> Knowledge:
-    """A Knowledge of the three files (shipped ones unless given); other files' parts stay empty."""
+    """A Knowledge of the four files (shipped ones unless given); other files' parts stay empty."""
     lines = lines or read("action_lines.yaml", ActionLinesFile)
     sdg = sdg or read("sdg.yaml", SdgFile)
     matrix = matrix or read("wsis_sdg_matrix.yaml", MatrixFile)
+    crosswalk = crosswalk or read("action_line_crosswalk.yaml", CrosswalkFile)
     return Knowledge(
         directory=loader.PACKAGE_DATA,
         versions={},
@@ -48,6 +53,7 @@ def knowledge(
         memberships=[],
         indicators={},
         connectivity_targets={},
+        crosswalk=crosswalk,
     )
 
 
@@ -59,5 +65,14 @@ def read_reference() -> Callable[..., Any]:
 
 @pytest.fixture(scope="session")
 def knowledge_of() -> Callable[..., Knowledge]:
-    """``knowledge_of(lines=..., sdg=..., matrix=...)``: Knowledge of those files (default: shipped)."""
+    """``knowledge_of(lines=..., sdg=..., matrix=..., crosswalk=...)``: Knowledge of those files (default:
+    shipped)."""
     return knowledge
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped reference files, for tests that break one of them."""
+    target = tmp_path / "reference"
+    shutil.copytree(loader.PACKAGE_DATA, target)
+    return target

@@ -36,6 +36,7 @@ def _knowledge(econ: EconomiesFile, groups: GroupsFile) -> Knowledge:
         memberships=list(groups.memberships),
         indicators={},
         connectivity_targets={},
+        crosswalk=None,  # type: ignore[arg-type]  # not needed here
     )
     assert problems == [], [str(p) for p in problems]
     return k

@@ -29,6 +29,7 @@ def _knowledge(econ: EconomiesFile) -> tuple[Knowledge, list[Problem]]:
         memberships=[],
         indicators={},
         connectivity_targets={},
+        crosswalk=None,  # type: ignore[arg-type]  # not needed here
     )
     return k, problems
 

@@ -31,6 +31,7 @@ def _knowledge(econ: EconomiesFile, groups: GroupsFile, memberships: list[Member
         memberships=memberships,
         indicators={},
         connectivity_targets={},
+        crosswalk=None,  # type: ignore[arg-type]  # not needed here
     )
     assert problems == [], [str(p) for p in problems]
     return k

@@ -132,6 +132,7 @@ def test_two_fiscal_years_do_not_overlap(shared: Path, metadata_file: Path, file
         memberships=[*groups.memberships, *fy21.memberships, *fy25.memberships],
         indicators={},
         connectivity_targets={},
+        crosswalk=None,  # type: ignore[arg-type]  # not needed here
     )
     assert [str(p) for p in _memberships(k)] == []
     assert k.members("LIC", dt.date(2021, 1, 1)) == fy21.members("LIC")

@@ -4,7 +4,6 @@ on half-loaded knowledge."""
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -13,14 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wsis.reference.loader import PACKAGE_DATA, ReferenceDataError, load
-
-
-@pytest.fixture()
-def data_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "reference"
-    shutil.copytree(PACKAGE_DATA, target)
-    return target
+from wsis.reference.loader import ReferenceDataError, load
 
 
 def _edit(path: Path, change) -> None:

@@ -301,3 +301,98 @@ def test_hostile_messages_are_refused_with_nothing_stored(tmp_path: Path, name: 
     assert counts() == before
     message = str(caught.value.problems[0])
     assert "refused" in message and "\n" not in message
+
+
+GENERIC = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic}"
+
+
+def test_unit_mult_scales_every_value_by_its_series_power_of_ten(publishers: Path) -> None:
+    # INSEE gives job-seeker counts in thousands (UNIT_MULT=3 on each series): every stored value is the
+    # file's ObsValue times 10**UNIT_MULT, computed here from the file itself.
+    from lxml import etree
+
+    name = "INSEE_bug-series-freq-data.xml"
+    expected, powers = {}, set()
+    for series in etree.parse(str(publishers / name)).iter(f"{GENERIC}Series"):
+        key = series.find(f"{GENERIC}SeriesKey/{GENERIC}Value").get("value")
+        attributes = {
+            v.get("id"): v.get("value") for v in series.findall(f"{GENERIC}Attributes/{GENERIC}Value")
+        }
+        power = int(attributes["UNIT_MULT"])
+        powers.add(power)
+        for obs in series.iter(f"{GENERIC}Obs"):
+            period = obs.find(f"{GENERIC}ObsDimension").get("value")
+            expected[(key, period)] = float(obs.find(f"{GENERIC}ObsValue").get("value")) * 10**power
+    assert powers == {3} and len(expected) == 756
+    frame = read(publishers / name).frame
+    got = {(row["indicator"], row["period"]): row["value"] for row in frame.iter_rows(named=True)}
+    assert got.keys() == expected.keys()
+    assert all(got[k] == pytest.approx(v, rel=1e-12) for k, v in expected.items())
+    assert got[("001572432", "2016-11")] == pytest.approx(3548.5 * 1000)
+
+
+@pytest.mark.django_db
+def test_wsis_import_with_named_area_indicator_and_period(publishers: Path) -> None:
+    # The OECD's SDMX-JSON has no structure message and no time dimension: every role is named.
+    out = CliRunner().invoke(
+        main,
+        [
+            "import",
+            str(publishers / "OECD_data-PART2-all-all.json"),
+            "--sdmx-area",
+            "LOCATION",
+            "--sdmx-indicator",
+            "IND,PER,GRD,FLD,MSR",
+            "--sdmx-period",
+            "2016",
+            "--release",
+            "oecd",
+            "--no-refresh",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    assert "7 observations written" in out.output
+    for indicator, area, value in [
+        ("5CLAT.INI.FOG.MAT.MN", "AUS", 11.963615756565),
+        ("5CLAT.CHG.FOG.MAT.MN", "HUN", -2.13889095389401),
+        ("5CLAT.INI.FOG.MAT.SE", "HUN", 0.840296698679152),
+    ]:
+        stored = Observation.objects.get(indicator=indicator, area=area, period="2016")
+        assert stored.value == pytest.approx(value, rel=1e-12)
+    wrong = CliRunner().invoke(
+        main,
+        ["import", str(publishers / "OECD_data-PART2-all-all.json"), "--sdmx-area", "COU", "--no-refresh"],
+    )
+    assert wrong.exit_code == 1 and "no component COU in this message" in wrong.output
+    # One line naming the file, the element and the reason; nothing of the JSON echoed.
+    problem, summary = wrong.output.strip().splitlines()
+    assert problem.startswith("error: ") and "OECD_data-PART2-all-all.json: no component COU" in problem
+    assert "nothing was written" in summary and "{" not in wrong.output
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("bomb.zip", "unknown format"),
+        ("bomb.xml", "binary content"),  # a zipped message under an SDMX name
+    ],
+)
+def test_a_zip_bomb_is_refused_unopened_with_nothing_stored(tmp_path: Path, name: str, reason: str) -> None:
+    import io
+    import time
+    import zipfile
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.xml", "<message:GenericData>" + "0" * (100 * 2**20) + "</message:GenericData>")
+    path = tmp_path / name
+    path.write_bytes(packed.getvalue())
+    before = counts()
+    started = time.monotonic()
+    with pytest.raises(ImportRefused) as caught:
+        import_release([path], name="bomb", date=dt.date(2026, 1, 1), sdmx_options=SdmxOptions())
+    assert time.monotonic() - started < 5
+    assert counts() == before
+    message = str(caught.value.problems[0])
+    assert reason in message and name in message and "\n" not in message

@@ -60,8 +60,9 @@ def import_iati(path: Path, org: str, username: str) -> None:
     """Import an IATI 2.0x activity file into the registry, as the web upload does.
 
     Activities with WSIS action lines are submitted for review; those whose lines are only suggested
-    from their DAC sectors and SDG tags come in as drafts to confirm; those with nothing ICT-related are
-    skipped and listed with the reason. Any error leaves the registry unchanged and exits 1.
+    from their DAC sectors and SDG tags come in as drafts to confirm (or are submitted too when the
+    organization asked for automatic submission); those with nothing ICT-related are skipped and listed
+    with the reason. Any error leaves the registry unchanged and exits 1.
     """
     django_ready()
     import rules
@@ -84,6 +85,8 @@ def import_iati(path: Path, org: str, username: str) -> None:
     )
     for ref in report.suggested:
         click.echo(f"  draft {ref}: confirm its suggested action lines")
+    for ref in report.queued:
+        click.echo(f"  submitted {ref}: suggested action lines, for the facilitators to review")
     for line in report.skipped:
         click.echo(f"  {line}")
     for line in report.warnings[:20]:

@@ -7,16 +7,17 @@ Each rule returns :class:`~wsis.reference.loader.Problem` items rather than rais
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from wsis.reference.loader import Knowledge, Problem
+    from wsis.reference.schema import SectorSuggestion, TargetSuggestion
 
 
 def cross_check(k: Knowledge) -> list[Problem]:
     problems: list[Problem] = []
-    for rule in (_lines, _sdgs, _matrix, _regions, _memberships, _indicators, _targets):
+    for rule in (_lines, _sdgs, _matrix, _regions, _memberships, _indicators, _targets, _crosswalk):
         problems.extend(rule(k))
     return problems
 
@@ -155,3 +156,42 @@ def _targets(k: Knowledge) -> Iterable[Problem]:
             yield _problem(f, f"targets ({code})", "threshold", "a quantified target needs a threshold")
         if target.base_year is not None and target.base_year >= target.target_year:
             yield _problem(f, f"targets ({code})", "base_year", "must come before the target year")
+
+
+def _crosswalk(k: Knowledge) -> Iterable[Problem]:
+    """Every suggested line exists; a target's lines are its links in the matrix (which its source cites);
+    a code is listed once, and never both ICT-related alone and only with an ICT tag."""
+    f = "action_line_crosswalk.yaml"
+    walk = k.crosswalk
+    sections: dict[str, Sequence[SectorSuggestion | TargetSuggestion]] = {
+        "sectors": walk.sectors,
+        "targets": walk.targets,
+        "with_ict_tag": walk.with_ict_tag,
+    }
+    for section, rows in sections.items():
+        seen: set[str] = set()
+        for i, row in enumerate(rows):
+            entry = f"{section}[{i}] ({row.code})"
+            if row.code in seen:
+                yield _problem(f, entry, "code", "listed twice")
+            seen.add(row.code)
+            for line in row.lines:
+                if line not in k.action_lines:
+                    yield _problem(f, entry, "lines", f"unknown action line {line}")
+    for i, target in enumerate(walk.targets):
+        entry = f"targets[{i}] ({target.code})"
+        if target.code not in k.targets:
+            yield _problem(f, entry, "code", f"unknown SDG target {target.code}")
+            continue
+        linked = set(k.lines_for_target(target.code))
+        for line in target.lines:
+            if line in k.action_lines and line not in linked:
+                yield _problem(
+                    f, entry, "lines", f"{line} is not linked to {target.code} in wsis_sdg_matrix.yaml"
+                )
+    alone = {row.code for row in walk.sectors}
+    for i, row in enumerate(walk.with_ict_tag):
+        if row.code in alone:
+            yield _problem(
+                f, f"with_ict_tag[{i}] ({row.code})", "code", "also under sectors (ICT-related by itself)"
+            )

@@ -21,6 +21,7 @@ from wsis.reference import cldr
 from wsis.reference.schema import (
     ActionLine,
     ActionLinesFile,
+    CrosswalkFile,
     EconomiesFile,
     Economy,
     Group,
@@ -51,6 +52,7 @@ FILES: dict[str, type[BaseModel]] = {
     "groups.yaml": GroupsFile,
     "indicators.yaml": IndicatorsFile,
     "targets.yaml": TargetsFile,
+    "action_line_crosswalk.yaml": CrosswalkFile,
 }
 
 M = TypeVar("M", bound=BaseModel)
@@ -96,6 +98,8 @@ class Knowledge:
     memberships: list[Membership]
     indicators: dict[str, Indicator]
     connectivity_targets: dict[str, Target]
+    #: DAC sectors and SDG targets -> suggested action lines, for publishers' IATI files.
+    crosswalk: CrosswalkFile
     extra: dict[str, Any] = field(default_factory=dict)
 
     def members(self, group: str, on: Any) -> list[str]:
@@ -212,6 +216,7 @@ def load(directory: Path | None = None) -> Knowledge:
         connectivity_targets=_index(
             parsed["targets.yaml"].targets, "code", "targets.yaml", "targets", problems
         ),
+        crosswalk=parsed["action_line_crosswalk.yaml"],
     )
     problems.extend(cross_check(knowledge))
     if problems:

@@ -257,3 +257,35 @@ class Target(Strict):
 
 class TargetsFile(FileHeader):
     targets: list[Target]
+
+
+# --- Crosswalk: DAC sectors and SDG targets to action lines (IATI import) ---------------------------
+
+#: A DAC/CRS purpose code (5 digits) or a DAC category (its first 3 digits).
+DAC_CODE = r"^[0-9]{3}([0-9]{2})?$"
+
+
+class SectorSuggestion(Strict):
+    """Action lines an activity classified under a DAC purpose code or category serves, and why."""
+
+    code: str = Field(pattern=DAC_CODE)
+    name: str = Field(min_length=3)
+    lines: list[str] = Field(min_length=1)
+    source: str = Field(min_length=10)
+
+
+class TargetSuggestion(Strict):
+    """Action lines an activity tagged with an SDG target serves (the target's links in the matrix)."""
+
+    code: str = Field(pattern=r"^([1-9]|1[0-7])\.([1-9][0-9]?|[a-z])$")
+    lines: list[str] = Field(min_length=1)
+    source: str = Field(min_length=10)
+
+
+class CrosswalkFile(FileHeader):
+    """``action_line_crosswalk.yaml``: what suggests action lines for a publisher's IATI activity."""
+
+    sectors: list[SectorSuggestion] = Field(min_length=1)
+    targets: list[TargetSuggestion] = Field(min_length=1)
+    #: DAC codes that are ICT-related only together with one of ``targets`` (education + SDG 4.4).
+    with_ict_tag: list[SectorSuggestion] = []

@@ -49,9 +49,16 @@ class ActionLine(Named):
         return f"{self.code} {self.name}"
 
 
+#: Right-to-left languages among those the platform's texts can be in.
+RIGHT_TO_LEFT = {"ar", "he", "fa", "ur"}
+#: The language tag written in ``lang`` for a text-dictionary key ("zh" texts are in simplified Chinese).
+HTML_TAGS = {"zh": "zh-Hans"}
+
+
 class LocalText(str):
     """A text with the language it is actually in: the page's, or another one it fell back to, which a
-    template must mark with ``lang`` and ``dir`` (the ``marked`` filter of ``language_marks``)."""
+    template must mark with ``lang`` and ``dir`` (the ``marked`` filter of ``language_marks``, or
+    ``lang="{{ text.html_lang }}" dir="{{ text.direction }}"`` on the element that holds it)."""
 
     language: str
 
@@ -60,6 +67,14 @@ class LocalText(str):
         made.language = language
         return made
 
+    @property
+    def html_lang(self) -> str:
+        return HTML_TAGS.get(self.language, self.language)
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr"
+
 
 def localized_text(texts: dict, language: str | None = None) -> LocalText:
     """As :func:`localized`, but saying which language the text is in."""
@@ -67,6 +82,18 @@ def localized_text(texts: dict, language: str | None = None) -> LocalText:
     if texts.get(lang):
         return LocalText(texts[lang], lang)
     return LocalText(texts.get("en") or "", "en")
+
+
+def shown_text(texts: dict | None, original: str = "") -> LocalText:
+    """What a page shows of a ``{language: text}`` dictionary written by users (an initiative's title):
+    the page's language, else English, else the ``original`` language, which may be any ISO 639-1
+    language (an imported IATI activity in Dutch)."""
+    texts = texts or {}
+    page = (get_language() or "en").split("-")[0].lower()
+    for language in (page, "en", original):
+        if language and texts.get(language):
+            return LocalText(texts[language], language)
+    return LocalText("", page)
 
 
 class OfficialTitled(Named):

@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from wsis.apps.reference.models import localized
+from wsis.apps.reference.models import LocalText, shown_text
 from wsis.apps.registry.enums import ActivityStatus, Beneficiary, FocusArea, Kind, PledgeType, Scope, State
 
 
@@ -90,21 +90,23 @@ class Initiative(models.Model):
         """The stable public identifier, never reused."""
         return f"WSIS-{self.pk:06d}"
 
+    # The page's language, else English, else the original one (any ISO 639-1 language): a LocalText,
+    # which knows its language so that the page can mark it (lang and dir).
     @property
-    def display_title(self) -> str:
-        return localized(self.title) or self.title.get(self.original_language, "")
+    def display_title(self) -> LocalText:
+        return shown_text(self.title, self.original_language)
 
     @property
-    def display_summary(self) -> str:
-        return localized(self.summary) or self.summary.get(self.original_language, "")
+    def display_summary(self) -> LocalText:
+        return shown_text(self.summary, self.original_language)
 
     @property
     def beneficiary_labels(self) -> list[str]:
         return [str(Beneficiary(code).label) for code in self.beneficiaries if code in Beneficiary.values]
 
     @property
-    def display_description(self) -> str:
-        return localized(self.description) or self.description.get(self.original_language, "")
+    def display_description(self) -> LocalText:
+        return shown_text(self.description, self.original_language)
 
 
 class InitiativeTarget(models.Model):
@@ -231,6 +233,9 @@ class SearchDocument(models.Model):
     text_fr = models.TextField(default="")
     text_ru = models.TextField(default="")
     text_es = models.TextField(default="")
+    # Texts in any other content language (an IATI file's Dutch title): PostgreSQL indexes them with the
+    # language-neutral 'simple' configuration (no stemming), SQLite through text_all as every language.
+    text_other = models.TextField(default="")
     text_all = models.TextField(default="")
     title_all = models.TextField(default="")
     # Overlapping pairs of Chinese characters of text_zh, space-separated: PostgreSQL indexes them as an

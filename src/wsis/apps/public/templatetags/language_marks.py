@@ -19,12 +19,9 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-register = template.Library()
+from wsis.apps.reference.models import HTML_TAGS, RIGHT_TO_LEFT, shown_text
 
-#: Right-to-left languages among those the platform's texts can be in.
-RIGHT_TO_LEFT = {"ar", "he", "fa", "ur"}
-#: The language tag written in ``lang`` for a text-dictionary key ("zh" texts are in simplified Chinese).
-HTML_TAGS = {"zh": "zh-Hans"}
+register = template.Library()
 
 
 def _base(language: str | None) -> str:
@@ -57,9 +54,5 @@ def in_english(text: object) -> SafeString:
 def marked_texts(texts: dict | None, original: str = "") -> SafeString:
     """A ``{language: text}`` dictionary (our six-language texts, an initiative's title): the page's
     language, else English, else the ``original`` language's text, marked with the language it is in."""
-    texts = texts or {}
-    page = _base(get_language() or "en")
-    for language in (page, "en", original):
-        if language and texts.get(language):
-            return mark(texts[language], language)
-    return SafeString("")
+    text = shown_text(texts, original)
+    return mark(text, text.language)

@@ -2,8 +2,9 @@
 first; any problem leaves the database unchanged and the report names the file, row or activity, and field.
 Entries whose IATI identifier already exists in the organization are updated (a new version); new ones
 are created and submitted for review, except IATI activities whose action lines were only suggested (from
-their DAC sectors and SDG tags): those stay drafts for the organization to confirm. IATI activities with
-nothing ICT-related are skipped and listed with the reason."""
+their DAC sectors and SDG tags): those stay drafts for the organization to confirm, unless the organization
+asked for automatic submission (``Organization.submit_imports``), which sends them to the facilitators'
+queue too. IATI activities with nothing ICT-related are skipped and listed with the reason."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     #: Entries whose action lines were suggested from DAC sectors / SDG tags: drafts to confirm.
     suggested: list[str] = field(default_factory=list)
+    #: Entries with suggested lines submitted at once (the organization asked for automatic submission).
+    queued: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -121,14 +124,17 @@ def import_file(*, name: str, content: bytes, organization, actor) -> ImportRepo
                             Version.objects.filter(initiative=entry, number=entry.version).update(
                                 note=f"created from {name}{note}"
                             )
+                        if because and not organization.submit_imports:
                             report.suggested.append(entry.ref)
                         else:
                             submit(initiative=entry, actor=actor)
+                            if because:
+                                report.queued.append(entry.ref)
                         report.created.append(entry.ref)
                 except RegistryError as exc:
                     report.errors.append(f"{where}: {exc}")
             if report.errors:
                 raise _Rollback
     except _Rollback:
-        report.created, report.updated = [], []
+        report.created, report.updated, report.suggested, report.queued = [], [], [], []
     return report

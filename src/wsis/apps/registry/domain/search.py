@@ -1,8 +1,9 @@
 """Full-text search and facets over published entries.
 
 PostgreSQL: each language is matched with its own text-search configuration (stemming for Arabic,
-English, French, Russian, Spanish) on stored vectors, and Chinese, which has no spaces between words, by
-substring, found through an index of character pairs (or trigrams). SQLite: one FTS5 trigram index over
+English, French, Russian, Spanish; ``simple`` for any other content language) on stored vectors, and
+Chinese, which has no spaces between words, by substring, found through an index of character pairs (or
+trigrams). SQLite: one FTS5 trigram index over
 all languages, so any substring of three or more characters matches in every script; shorter terms (two
 Chinese characters are a word) fall back to LIKE.
 
@@ -29,7 +30,16 @@ from wsis.apps.registry.domain.verification import light_filter
 from wsis.apps.registry.enums import ActivityStatus, Kind, Light, State
 from wsis.apps.registry.models import Initiative, SearchDocument
 
-PG_CONFIGS = {"ar": "arabic", "en": "english", "fr": "french", "ru": "russian", "es": "spanish"}
+#: Text-search configuration of each stored vector; ``other`` (content languages beyond the six, such as
+#: Dutch from an IATI file) uses ``simple``: lower-cased words, no stemming, right for any language.
+PG_CONFIGS = {
+    "ar": "arabic",
+    "en": "english",
+    "fr": "french",
+    "ru": "russian",
+    "es": "spanish",
+    "other": "simple",
+}
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 FACETS = [
     "line",

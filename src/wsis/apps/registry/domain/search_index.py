@@ -18,9 +18,17 @@ def chinese_bigrams(text: str) -> list[str]:
 
 def index_initiative(*, initiative: Initiative) -> None:
     texts = {}
+    fields = ("title", "summary", "description")
     for lang in TEXT_LANGUAGES:
-        parts = [getattr(initiative, field).get(lang, "") for field in ("title", "summary", "description")]
+        parts = [getattr(initiative, field).get(lang, "") for field in fields]
         texts[f"text_{lang}"] = "\n".join(p for p in parts if p)
+    # Content in any other ISO 639-1 language (an imported IATI activity in Dutch) is searchable too.
+    texts["text_other"] = "\n".join(
+        text
+        for field in fields
+        for lang, text in getattr(initiative, field).items()
+        if lang not in TEXT_LANGUAGES and text
+    )
     org = initiative.organization.name
     SearchDocument.objects.update_or_create(
         initiative=initiative,

@@ -23,7 +23,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import pycountry
-import yaml
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from django.conf import settings
@@ -33,6 +32,7 @@ from wsis.apps.accounts.enums import IATI_ORGANISATION_TYPE
 from wsis.apps.reference.models import Economy
 from wsis.apps.registry.enums import IATI_SCOPE, IATI_STATUS, TEXT_LANGUAGES, ActivityStatus
 from wsis.apps.registry.models import Initiative
+from wsis.reference.loader import knowledge
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SDG_TARGET_VOCABULARY = "3"
@@ -240,13 +240,6 @@ def _parsed_schema(path: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(path))
 
 
-@lru_cache(maxsize=1)
-def crosswalk() -> dict:
-    """The documented DAC sector / SDG target -> action line suggestions (iati_crosswalk.yaml)."""
-    with (Path(__file__).with_name("iati_crosswalk.yaml")).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
 def _language(code: str | None) -> str | None:
     """The ISO 639-1 code of an xml:lang ("EN", "fr-CA"), None when it is not one."""
     if not code:
@@ -308,20 +301,19 @@ def _schema_problems(root, source: str) -> tuple[list[str], list[str]]:
 
 
 def _suggested_lines(act) -> tuple[list[str], list[str]]:
-    """Action lines suggested by the crosswalk from DAC sectors and SDG tags, with what suggested them."""
-    walk = crosswalk()
-    sectors = {row["code"]: row for row in walk["sectors"]}
-    targets = {row["code"]: row for row in walk["targets"]}
-    combined = {row["code"]: row for row in walk["with_ict_tag"]}
+    """Action lines suggested from DAC sectors and SDG tags through the reference knowledge's crosswalk
+    (``action_line_crosswalk.yaml``), with what suggested them."""
+    walk = knowledge().crosswalk
+    sectors = {row.code: row for row in walk.sectors}
+    targets = {row.code: row for row in walk.targets}
+    with_tag = {row.code: row for row in walk.with_ict_tag}
     codes = []
     # Sectors may be given per transaction instead of per activity (USAID does): both count.
     for sector in [*act.findall("sector"), *act.findall("transaction/sector")]:
         code = (sector.get("code") or "").strip()
         vocabulary = sector.get("vocabulary") or ""
-        if vocabulary in DAC_5 and len(code) == 5:
-            codes.append(("dac", code))
-        elif vocabulary == DAC_3 and len(code) == 3:
-            codes.append(("dac", code))
+        if (vocabulary in DAC_5 and len(code) == 5) or (vocabulary == DAC_3 and len(code) == 3):
+            codes.append(code)
     tags = [
         (t.get("code") or "").strip()
         for t in act.findall("tag")
@@ -329,21 +321,21 @@ def _suggested_lines(act) -> tuple[list[str], list[str]]:
     ]
     lines: list[str] = []
     because: list[str] = []
-    for _, code in codes:
+    for code in dict.fromkeys(codes):
         row = sectors.get(code) or sectors.get(code[:3])
         if row is not None:
-            lines += row["lines"]
-            because.append(f"DAC {code} ({row['name']})")
-    ict_tags = [t for t in tags if t in targets]
+            lines += row.lines
+            because.append(f"DAC {code} ({row.name})")
+    ict_tags = [t for t in dict.fromkeys(tags) if t in targets]
     for tag in ict_tags:
-        lines += targets[tag]["lines"]
+        lines += targets[tag].lines
         because.append(f"SDG target {tag}")
     if ict_tags:
-        for _, code in codes:
-            row = combined.get(code[:3])
+        for code in dict.fromkeys(codes):
+            row = with_tag.get(code) or with_tag.get(code[:3])
             if row is not None:
-                lines += row["lines"]
-                because.append(f"DAC {code} with an ICT tag ({row['name']})")
+                lines += row.lines
+                because.append(f"DAC {code} with an ICT tag ({row.name})")
     return sorted(set(lines)), because
 
 
