@@ -247,6 +247,9 @@ def installation(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     work = tmp_path_factory.mktemp("readme-work")
     env = {k: v for k, v in os.environ.items() if not k.startswith("WSIS_")}
     env.update(WSIS_DATA_DIR=str(home), WSIS_SHARED_DATA=str(shared), WSIS_PAGE_STATE_SECONDS="0")
+    # No page warm-up after each import: `wsis worker` would then draw every page and chart in six
+    # languages (minutes of work, tested in tests/public/test_public_publication.py), not the tour's point.
+    env["WSIS_WARM_PAGES"] = "0"
     # Nothing may reach the real publishers: an unset stand-in fails fast instead.
     env.update(WSIS_FETCH_ITU="http://127.0.0.1:9/v2", WSIS_FETCH_SDG="http://127.0.0.1:9")
     WorldBankApi.records = worldbank_records(shared)
@@ -301,6 +304,7 @@ EXPECTED: dict[str, tuple[list[str], int]] = {
         1,
     ),
     "wsis manage createsuperuser": (["Superuser created"], 0),
+    "wsis worker": ([], 0),
     "wsis report annual --year 2024 --language fr --format pdf -o rapport.pdf": (
         ["annual report 2024 (fr, draft", "written to rapport.pdf"],
         0,
@@ -319,7 +323,9 @@ NOT_RUN = {
 }
 #: Extra arguments a command needs to run without a terminal.
 UNATTENDED = {
-    "wsis manage createsuperuser": ["--noinput", "--username", "tour", "--email", "tour@example.org"]
+    "wsis manage createsuperuser": ["--noinput", "--username", "tour", "--email", "tour@example.org"],
+    # A worker waits for tasks until stopped: the tour runs what is queued, then stops.
+    "wsis worker": ["--batch"],
 }
 
 
