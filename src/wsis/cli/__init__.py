@@ -5,13 +5,13 @@ from __future__ import annotations
 import click
 
 from wsis import __version__
-from wsis.cli.lazy import LazyGroup
+from wsis.cli.errors import CommandGroup
 from wsis.cli.reference import reference
 from wsis.cli.site import manage, serve, setup
 from wsis.cli.warehouse import register as register_warehouse
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wsis")
 def main() -> None:
     """WSIS Observatory: stocktaking, prizes, ICT indicators and measurement for the WSIS follow-up.
@@ -57,3 +57,10 @@ _register_publishing(main)
 from wsis.cli.registry import registry as _registry  # noqa: E402
 
 main.add_command(_registry)
+
+# Backup and restore (issue 14): wsis backup / restore.
+main.add_lazy("backup", "wsis.cli.operations:backup")  # type: ignore[attr-defined]
+main.add_lazy("restore", "wsis.cli.operations:restore")  # type: ignore[attr-defined]
+
+# Calls for inputs and reports (issue 15): wsis report annual / country / action-line / remind.
+main.add_lazy("report", "wsis.cli.reports:report")  # type: ignore[attr-defined]

@@ -13,21 +13,29 @@ def refresh_after(trigger: str, *, force: bool = False, quiet: bool = False) -> 
     """Publish the figures again after ``trigger`` changed the data (skipped when the current publication
     was made from the same data by the same code, unless ``force``). A failure is said clearly and makes
     the command fail; the previous publication stays current."""
+    from wsis.apps.operations.domain.locks import WritersBusy, writer_lock
     from wsis.apps.publishing.domain.refresh import RefreshFailed, refresh, up_to_date
 
-    if not force and up_to_date():
-        if not quiet:
-            click.echo("figures: the current publication is up to date")
-        return
     try:
-        publication = refresh(trigger=trigger)
-    except RefreshFailed as exc:
+        # Under the writers' lock, so that of several imports finishing together only the first
+        # refreshes; the others find the publication up to date.
+        with writer_lock(f"refresh ({trigger})", on_wait=say_waiting):
+            if not force and up_to_date():
+                if not quiet:
+                    click.echo("figures: the current publication is up to date")
+                return
+            publication = refresh(trigger=trigger)
+    except (RefreshFailed, WritersBusy) as exc:
         raise click.ClickException(str(exc)) from exc
     if not quiet:
         click.echo(
             f"figures: publication {publication.pk} is current "
             f"({publication.figure_count} figures in {publication.seconds:.1f} s)"
         )
+
+
+def say_waiting(holder: str) -> None:
+    click.echo(f"waiting: another data writer is running ({holder})", err=True)
 
 
 @click.command()

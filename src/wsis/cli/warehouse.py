@@ -184,7 +184,9 @@ def import_(
     exactly as it was. Re-importing the same release changes nothing.
     """
     django_ready()
+    from wsis.apps.operations.domain.locks import WritersBusy
     from wsis.apps.warehouse.domain.importing import ImportRefused, import_release
+    from wsis.cli.publishing import say_waiting
 
     if skip_invalid and rejected_path is None:
         rejected_path = Path(f"rejected-{(name or 'import').replace(' ', '_')}.csv")
@@ -212,6 +214,7 @@ def import_(
                 skip_invalid=skip_invalid,
                 rejected_path=rejected_path,
                 progress=progress,
+                on_wait=say_waiting,
             )
         finally:
             if bar is not None:
@@ -219,6 +222,8 @@ def import_(
     except ImportRefused as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
+        raise click.ClickException(str(exc)) from exc
+    except WritersBusy as exc:
         raise click.ClickException(str(exc)) from exc
     r = report.release
     click.echo(f"release {r.id} '{r.publisher}: {r.name}' ({'new' if report.created else 'existing'})")

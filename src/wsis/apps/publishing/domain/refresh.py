@@ -19,7 +19,7 @@ import logging
 import time
 import traceback
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import polars as pl
@@ -33,6 +33,7 @@ from wsis.apps.measure.domain.inputs import UnknownInput
 from wsis.apps.measure.domain.results import build, input_releases
 from wsis.apps.measure.domain.store import save
 from wsis.apps.measure.models import Computation
+from wsis.apps.operations.domain.locks import writer_lock
 from wsis.apps.publishing.domain import catalogue as cat
 from wsis.apps.publishing.domain.published import Computed, ReleaseRef, releases_to_json
 from wsis.apps.publishing.models import Publication, PublishedFigure
@@ -54,9 +55,17 @@ class RefreshFailed(RuntimeError):
     """A refresh could not complete; the previous publication stays current."""
 
 
-def refresh(*, trigger: str = "manual") -> Publication:
+def refresh(*, trigger: str = "manual", on_wait: Callable[[str], None] | None = None) -> Publication:
     """Compute and publish every figure; returns the new current publication. Raises
-    :class:`RefreshFailed` (after recording the failure) when something goes wrong."""
+    :class:`RefreshFailed` (after recording the failure) when something goes wrong.
+
+    Refreshes and imports take turns through the writers' lock (``operations.domain.locks``): a refresh
+    never reads inputs an import is changing. ``on_wait(holder)`` is called if it must wait."""
+    with writer_lock(f"refresh ({trigger})", on_wait=on_wait):
+        return _refresh(trigger)
+
+
+def _refresh(trigger: str) -> Publication:
     started, clock = timezone.now(), time.perf_counter()
     state = inputs_state()
     try:

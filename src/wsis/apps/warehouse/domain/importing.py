@@ -25,6 +25,7 @@ from pathlib import Path
 import polars as pl
 from django.db import connection, transaction
 
+from wsis.apps.operations.domain.locks import writer_lock
 from wsis.apps.warehouse.domain.latest import refresh_latest
 from wsis.apps.warehouse.domain.world import demonstration_present, retire_demonstration
 from wsis.apps.warehouse.models import ImportedFile, Observation, QualityFlag, Release
@@ -181,11 +182,13 @@ def import_release(
     synthetic: bool = False,
     progress: Callable[[int, int], None] | None = None,
     sdmx_options: SdmxOptions | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Import ``paths`` as one release (created, or completed if it exists). See the module docstring.
 
     ``progress(written, total)`` is called after each batch of rows written; ``sdmx_options`` say
-    which component of a publisher's SDMX message is the area, the indicator... (``--sdmx-*``).
+    which component of a publisher's SDMX message is the area, the indicator... (``--sdmx-*``);
+    ``on_wait(holder)`` is called when another data writer holds the writers' lock.
     """
     frame, reports, problems = _read_all(paths, fmt, mapping, sdmx_options)
     if not frame.is_empty():
@@ -200,6 +203,40 @@ def import_release(
     checksum = hashlib.sha256("".join(sorted(r.checksum for r in reports)).encode()).hexdigest()
     publisher = publisher or _publisher(reports)
     name = name or f"{reports[0].reader if reports else 'import'} {checksum[:12]}"
+    # Files are read and checked side by side; from the comparison with what is stored to the commit,
+    # imports (and refreshes) take turns (WritersBusy when another holds the lock past the wait).
+    with writer_lock(f"import of {name!r}", on_wait=on_wait):
+        return _store(
+            frame,
+            reports,
+            warnings,
+            rejected,
+            rejected_path,
+            publisher=publisher,
+            name=name,
+            checksum=checksum,
+            date=date,
+            origin=origin or ", ".join(str(p) for p in paths),
+            synthetic=synthetic,
+            progress=progress,
+        )
+
+
+def _store(
+    frame: pl.DataFrame,
+    reports: list[FileReport],
+    warnings: list[Problem],
+    rejected: int,
+    rejected_path: Path | None,
+    *,
+    publisher: str,
+    name: str,
+    checksum: str,
+    date: dt.date | None,
+    origin: str,
+    synthetic: bool,
+    progress: Callable[[int, int], None] | None,
+) -> ImportReport:
     release = Release.objects.filter(publisher=publisher, name=name).first()
     conflicts, new_rows = (
         _conflicts(frame, _existing(release, frame)) if not frame.is_empty() else ([], frame)
@@ -218,7 +255,7 @@ def import_release(
                 publisher=publisher,
                 name=name,
                 date=date or dt.date.today(),
-                origin=origin or ", ".join(str(p) for p in paths),
+                origin=origin,
                 checksum=checksum,
                 synthetic=synthetic,
             )
