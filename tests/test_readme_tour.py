@@ -317,6 +317,7 @@ EXPECTED: dict[str, tuple[list[str], int]] = {
 #: Commands of the tour that are not run as written, and why.
 NOT_RUN = {
     "wsis serve": "the URL test below serves the site with it",
+    "wsis serve --no-demo": "a form of `wsis serve`, which runs until stopped (the URL test serves with it)",
     "wsis setup": "the fresh installation is made with it (--no-demo: the real data would retire it at once)",
     "wsis setup --real-data --from DIR": "the tour's `wsis setup --real-data` runs as exactly this",
     "wsis fetch --no-import --folder DIR": "a form of `wsis fetch`, run above",

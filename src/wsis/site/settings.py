@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "wsis.apps.prizes",
     "wsis.apps.public",
     "wsis.apps.publishing",
+    "wsis.apps.reports",
+    "wsis.apps.operations",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -94,14 +96,21 @@ def _database() -> dict:
         config = dj_database_url.parse(url, conn_max_age=60)
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "wsis.sqlite3")}
+    # A write waits up to WSIS_DB_LOCK_WAIT_SECONDS for a lock another writer holds (an import's
+    # transaction), after which a page or API request answers 503 with Retry-After
+    # (wsis.apps.operations.middleware) and a command says the database is busy: never a hang, never a 500.
+    wait = float(os.environ.get("WSIS_DB_LOCK_WAIT_SECONDS", "20"))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while a writer imports; IMMEDIATE avoids "database is locked" upgrades.
         config.setdefault("OPTIONS", {}).update(
             {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
+                "timeout": wait,
             }
         )
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        config.setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={int(wait * 1000)}"
     return config
 
 
@@ -277,6 +286,16 @@ MIDDLEWARE.insert(_AFTER_SECURITY, "csp.middleware.CSPMiddleware")
 # WSIS_LOGIN_FAILURE_LIMIT failures for one user name from one address, sign-in (and API tokens, which
 # report their failures the same way) is refused with a 429 for WSIS_LOGIN_COOLOFF_MINUTES.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+# A write that meets another writer's lock (SQLite busy, PostgreSQL deadlock or lock timeout) answers 503
+# with Retry-After, never a 500; data writers (imports, refreshes) take turns through one lock and wait
+# for it up to WSIS_WRITER_WAIT_SECONDS (wsis.apps.operations).
+MIDDLEWARE += [
+    "wsis.apps.operations.middleware.BusyDatabaseMiddleware",
+    # The signed-in user is the actor of the staff actions the audit log records.
+    "wsis.apps.operations.middleware.AuditActorMiddleware",
+]
+WSIS_WRITER_WAIT_SECONDS = float(os.environ.get("WSIS_WRITER_WAIT_SECONDS", "900"))
+WSIS_BUSY_RETRY_AFTER = 5
 AUTHENTICATION_BACKENDS.insert(0, "axes.backends.AxesStandaloneBackend")
 AXES_FAILURE_LIMIT = int(os.environ.get("WSIS_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = float(os.environ.get("WSIS_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours

@@ -23,6 +23,8 @@ class MemberRole(models.TextChoices):
 class StaffRole(models.TextChoices):
     FACILITATOR = "facilitator", _("Facilitator")
     MODERATOR = "moderator", _("Moderator")
+    # The CSTD secretariat (UNCTAD): runs calls for inputs and writes the annual report (para 110).
+    SECRETARIAT = "secretariat", _("Secretariat")
 
 
 # IATI OrganisationType codes for each stakeholder type, used by the IATI exporter.

@@ -19,6 +19,11 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True)
     # The organization's IATI organisation identifier when it has one (e.g. XM-DAC-41114 for UNDP).
     iati_ref = models.CharField(_("IATI organisation identifier"), max_length=100, blank=True)
+    # Entries imported with action lines only suggested (from DAC sectors and SDG tags) stay drafts for
+    # the organization to confirm, unless it asked for them to go straight to the facilitators' queue.
+    submit_imports = models.BooleanField(
+        _("submit imported entries for review without confirming suggested action lines"), default=False
+    )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -48,7 +53,7 @@ class Member(models.Model):
 
 
 class StaffAssignment(models.Model):
-    """A facilitator of one action line, or a moderator (line empty)."""
+    """A facilitator of one action line, or a moderator or member of the secretariat (line empty)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
     role = models.CharField(_("role"), max_length=12, choices=StaffRole)
@@ -58,7 +63,7 @@ class StaffAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "line"], name="staff_role_once"),
             models.CheckConstraint(
-                condition=models.Q(role="moderator", line__isnull=True)
+                condition=models.Q(role__in=["moderator", "secretariat"], line__isnull=True)
                 | models.Q(role="facilitator", line__isnull=False),
                 name="facilitator_has_line",
             ),

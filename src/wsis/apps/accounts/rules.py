@@ -24,6 +24,11 @@ def is_facilitator(user) -> bool:
 
 
 @rules.predicate
+def is_secretariat(user) -> bool:
+    return bool(user.is_authenticated and user.staff_roles.filter(role=StaffRole.SECRETARIAT).exists())
+
+
+@rules.predicate
 def is_facilitator_of_line(user, line) -> bool:
     if not user.is_authenticated or line is None:
         return False

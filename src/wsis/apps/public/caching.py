@@ -91,8 +91,10 @@ SCOPED: dict[str, tuple[str, Callable[[str], str]]] = {
     # A line's page lists the initiatives on it and on its sub-lines (C7's).
     "registry:line": (
         "code",
-        lambda code: _scoped_registry(action_lines__code=code.upper())
-        + _scoped_registry(action_lines__parent__code=code.upper()),
+        lambda code: (
+            _scoped_registry(action_lines__code=code.upper())
+            + _scoped_registry(action_lines__parent__code=code.upper())
+        ),
     ),
 }
 

@@ -1,4 +1,4 @@
-"""Staff roles: facilitators of action lines and moderators."""
+"""Staff roles: facilitators of action lines, moderators and the secretariat."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ def make_facilitator(*, user, line_code: str) -> StaffAssignment:
 
 def make_moderator(*, user) -> StaffAssignment:
     return StaffAssignment.objects.get_or_create(user=user, role=StaffRole.MODERATOR, line=None)[0]
+
+
+def make_secretariat(*, user) -> StaffAssignment:
+    """A member of the CSTD secretariat: runs calls for inputs and drafts the reports."""
+    return StaffAssignment.objects.get_or_create(user=user, role=StaffRole.SECRETARIAT, line=None)[0]
 
 
 def lines_facilitated(*, user) -> list[str]:

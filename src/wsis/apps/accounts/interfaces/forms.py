@@ -32,7 +32,7 @@ class RegistrationForm(forms.Form):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "stakeholder_type", "un_entity", "country", "website", "iati_ref"]
+        fields = ["name", "stakeholder_type", "un_entity", "country", "website", "iati_ref", "submit_imports"]
 
 
 class AddMemberForm(forms.Form):
