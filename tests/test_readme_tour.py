@@ -419,6 +419,9 @@ PAGES = {
     "/en/indicators/i99H/?year=2022&economies=KEN,FRA": ["Kenya", "France", "2022", '<img src="/charts/'],
     "/en/action-lines/C7/": ["C7"],
     "/en/search/?q=كينيا": ["Kenya"],
+    "/en/embed/indicators/i99H/map/": ['<img src="/charts/', "embed-source", "ITU"],
+    "/en/embed/economies/KEN/i99H/": ["Kenya", '<img src="/charts/'],
+    "/en/downloads/": ["Bulk downloads", "SHA-256"],
 }
 
 

@@ -18,6 +18,8 @@ published figures, gunicorn with sync workers, Datasette as the peer; helpers fr
 3. **API series over random economies** - every (indicator, economy) pair the warehouse holds, drawn
    uniformly, against /api/v1/observations and Datasette's JSON of the same rows. Targets: p95 < 50 ms and
    at least 5x Datasette's throughput.
+4. **SDMX data queries** - the same pairs through the SDMX web service (`/sdmx/rest/data/ICT/...`,
+   generic SDMX-ML). Target: p95 < 50 ms.
 
 Run: ``.venv/bin/python bench/site/realistic.py [--setup] [--clients 50] [--seconds 60] [--workers 4]``.
 Not part of the test suite; run it on an otherwise idle machine. Writes bench/results/site-realistic.json.
@@ -168,6 +170,14 @@ def series_queries() -> list[tuple[str, str]]:
     return sorted(set(pairs))
 
 
+def sdmx_path(indicator: str, area: str) -> str:
+    """The SDMX data query of one (indicator, economy) pair, every frequency and breakdown: the service's
+    key with codes as SDMX ids and the other positions wildcards."""
+    from wsis.apps.sdmx.dsd import code_id
+
+    return f"/sdmx/rest/data/ICT/.{code_id(area)}.{code_id(indicator)}" + "." * 9
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -281,6 +291,9 @@ def main() -> None:
                     with base.serving(datasette, env, peer + "/-/versions.json", work / "datasette.log"):
                         api = pick(site, work / "api.tsv", options.clients, options.api_seconds)
                         datasette_result = pick(peer, work / "peer.tsv", options.clients, options.api_seconds)
+                    # 4. The same series as SDMX data queries (generic SDMX-ML, the service's default).
+                    (work / "sdmx.tsv").write_text("".join(f"1\t{sdmx_path(i, a)}\n" for i, a in queries))
+                    sdmx = pick(site, work / "sdmx.tsv", options.clients, options.api_seconds)
             finally:
                 stop.set()
                 # The worker finishes its running task before it stops (a warm-up takes minutes): not here.
@@ -297,6 +310,7 @@ def main() -> None:
                 "api": api,
                 "datasette": datasette_result,
                 "api_queries": len(queries),
+                "sdmx": sdmx,
             }
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -346,6 +360,12 @@ def report(r: dict) -> None:
         f" p95 {p95:.1f} ms; Datasette {d['rps']:.0f} req/s, p95 {d['p95_us'] / 1000:.1f} ms;"
         f" throughput {ratio:.2f}x, p95 {a['p95_us'] / d['p95_us']:.2f}x"
         f" - p95 < {API_TARGET_MS} ms and >= {API_RATIO}x: {met(p95 < API_TARGET_MS and ratio >= API_RATIO)}"
+    )
+    sd = r["sdmx"]
+    lines.append(
+        f"SDMX data queries over the same series: {sd['rps']:.0f} req/s, p95 {sd['p95_us'] / 1000:.1f} ms,"
+        f" {sd['socket_errors'] + sd['non_2xx']} errors - p95 < {API_TARGET_MS} ms:"
+        f" {met(sd['p95_us'] / 1000 < API_TARGET_MS)}"
     )
     print("\n".join(lines))
     base.RESULTS.mkdir(parents=True, exist_ok=True)

@@ -91,8 +91,10 @@ def sqlite_source(tmp_path_factory, shared):
     return env, seeded, archive
 
 
-def check_restored(target: dict[str, str], archive: Path, seeded: dict, source: dict[str, str]) -> None:
-    out = ok(target, "restore", str(archive))
+def check_restored(
+    target: dict[str, str], archive: Path, seeded: dict, source: dict[str, str], *options: str
+) -> None:
+    out = ok(target, "restore", *options, str(archive))
     assert "every table's checksum matches" in out
     described = manifest(archive)["tables"]
     got = checksums(target)
@@ -169,6 +171,25 @@ def test_postgresql_backup_restores_into_postgresql_and_sqlite(tmp_path, shared)
         with fresh_database("pg_target") as target_url:
             check_restored(environment(tmp_path / "pg-target", target_url), archive, seeded, source)
         check_restored(environment(tmp_path / "sqlite-target", None), archive, seeded, source)
+        # The archive also holds pg_dump's own dump of the same snapshot: pg_restore brings it back.
+        assert manifest(archive)["native"] == "native/postgresql.dump"
+        with fresh_database("pg_native") as native_url:
+            target = environment(tmp_path / "pg-native", native_url)
+            check_restored(target, archive, seeded, source, "--native")
+        # Natively into SQLite: refused, nothing made.
+        sqlite_target = environment(tmp_path / "sqlite-native", None)
+        refused = wsis(sqlite_target, "restore", "--native", str(archive))
+        assert refused.returncode == 1 and "--native restores into PostgreSQL only" in refused.stderr
+
+
+def test_a_sqlite_archive_has_no_native_dump(sqlite_source, tmp_path) -> None:
+    _, _, archive = sqlite_source
+    assert manifest(archive)["native"] is None
+    with fresh_database("no_native") as url:
+        target = environment(tmp_path / "target", url)
+        refused = wsis(target, "restore", "--native", str(archive))
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert "has no pg_dump to restore natively" in refused.stderr
 
 
 def test_the_manifest_lists_every_member_with_its_checksum(sqlite_source, tmp_path) -> None:

@@ -54,7 +54,24 @@ def _entry(organization: int, n: int) -> dict:
     }
 
 
+#: What the readers ask for while the imports and edits run: pages, search, the API (issue 14's load: 50
+#: clients in all, with the writers below).
+READS = [
+    "/en/",
+    "/fr/registry/",
+    "/en/registry/?q=rural",
+    "/en/economies/KEN/",
+    "/ar/economies/BRA/",
+    "/en/indicators/i99H/",
+    "/api/v1/registry/initiatives",
+    "/api/v1/",
+]
+READERS, WRITERS = 46, 4
+
+
 def test_simultaneous_imports_queue_and_api_writes_never_fail(site, shared: Path) -> None:
+    """50 clients - 46 reading, 4 editing the registry - while three imports start at once: no 5xx but
+    a writer's clear 503 with Retry-After."""
     env, base, seeded = site
     headers = {"Authorization": f"Bearer {seeded['token']}"}
     imports = [
@@ -91,12 +108,23 @@ def test_simultaneous_imports_queue_and_api_writes_never_fail(site, shared: Path
                 )
             time.sleep(0.2)
 
-    writers = [threading.Thread(target=write) for _ in range(2)]
-    for thread in writers:
+    reads: list[tuple[str, int]] = []
+
+    def read(offset: int) -> None:
+        with requests.Session() as session:
+            n = offset
+            while not done.is_set():
+                path = READS[n % len(READS)]
+                reads.append((path, session.get(base + path, timeout=120).status_code))
+                n += 1
+
+    clients = [threading.Thread(target=write) for _ in range(WRITERS)]
+    clients += [threading.Thread(target=read, args=(n,)) for n in range(READERS)]
+    for thread in clients:
         thread.start()
     outcomes = [(p.wait(timeout=900), *p.communicate()) for p in imports]
     done.set()
-    for thread in writers:
+    for thread in clients:
         thread.join(timeout=300)
 
     for code, out, err in outcomes:
@@ -116,6 +144,11 @@ def test_simultaneous_imports_queue_and_api_writes_never_fail(site, shared: Path
             assert int(answer.headers["Retry-After"]) > 0
             assert "busy" in answer.json()["detail"]
     assert statuses.count(201) > 0
+    # The readers: every answer without a server error, and most of them pages served.
+    assert len(reads) >= READERS
+    failed = [(path, code) for path, code in reads if code >= 500]
+    assert not failed, failed[:10]
+    assert sum(code == 200 for _, code in reads) > 0.9 * len(reads), sorted(set(reads))[:20]
 
 
 def test_a_writer_that_cannot_wait_says_who_is_running(site) -> None:

@@ -7,6 +7,7 @@ is checked everywhere by adding it here. The codes are real ones present in the 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -30,7 +31,7 @@ class PageType:
         return f"{path}?{urlencode(self.query)}" if self.query else path
 
 
-PAGE_TYPES: tuple[PageType, ...] = (
+ALL_PAGE_TYPES: tuple[PageType, ...] = (
     PageType("home", "home"),
     PageType("economy", "public:economy", ("FRA",)),
     PageType("group", "public:group", ("LDC",)),
@@ -38,8 +39,19 @@ PAGE_TYPES: tuple[PageType, ...] = (
     PageType("compare", "public:compare", query={"economies": "FRA,DEU,KEN", "indicators": "i99H,i992b"}),
     PageType("action_line", "public:action_line", ("C3",)),
     PageType("search", "public:search", query={"q": "internet"}),
+    PageType("embed_map", "public:embed_indicator", ("i99H", "map")),
+    PageType("embed_economy", "public:embed_economy", ("FRA", "i99H")),
+    PageType("downloads", "public:downloads"),
 )
-BY_NAME = {p.name: p for p in PAGE_TYPES}
+#: WSIS_PAGE_TYPES=indicator,embed_map walks only those page types (a new page type's browser checks in
+#: minutes instead of the whole list); unset, every page type.
+_CHOSEN = {name for name in os.environ.get("WSIS_PAGE_TYPES", "").split(",") if name}
+if _CHOSEN - {p.name for p in ALL_PAGE_TYPES}:
+    raise ValueError(
+        f"WSIS_PAGE_TYPES names unknown page types: {sorted(_CHOSEN - {p.name for p in ALL_PAGE_TYPES})}"
+    )
+PAGE_TYPES = tuple(p for p in ALL_PAGE_TYPES if p.name in _CHOSEN) if _CHOSEN else ALL_PAGE_TYPES
+BY_NAME = {p.name: p for p in ALL_PAGE_TYPES}
 
 
 def all_pages() -> list[tuple[str, str, str]]:

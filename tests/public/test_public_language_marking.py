@@ -83,3 +83,22 @@ def test_the_check_finds_english_slipped_into_a_real_page(site_data, client, lan
 )
 def test_english_detection(text, lang, english):
     assert is_english(text, lang) is english
+
+
+#: Pages showing our own texts (matrix rationales, indicator definitions), translated in every language.
+OWN_TEXT_PATHS = ["/{lang}/action-lines/C7/", "/{lang}/action-lines/C2/", "/{lang}/indicators/i99H/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_our_own_texts_are_translated_not_merely_marked(site_data, client, lang):
+    """Marking is for what has no translation: our rationales and definitions have one, so none of their
+    English texts may appear on a page in another language, marked or not."""
+    from wsis.reference.loader import knowledge
+
+    k = knowledge()
+    english = [link.rationale for link in k.matrix.links] + [e.definition for e in k.indicators.values()]
+    for path in OWN_TEXT_PATHS:
+        page = _get(client, path.format(lang=lang))
+        left = [text for text in english if text in page]
+        assert not left, f"{path.format(lang=lang)}: English text of ours shown:\n" + "\n".join(left[:10])

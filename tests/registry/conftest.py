@@ -20,3 +20,36 @@ def world(db):
 def fast_password_hashing(settings):
     """Hundreds of accounts are made per run; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run_worker() -> None:
+    """Run the queued background tasks as `wsis worker --batch` does, in this process and this test's
+    transaction (the real django-tasks database worker, not a stand-in). The worker closes connections it
+    thinks stale between tasks; here the connection is the test's open transaction (on PostgreSQL closing it
+    would end the test), so that one call is made a no-op while the worker runs."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    closer = db_worker.close_old_connections
+    db_worker.close_old_connections = lambda **kwargs: None
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload")
+    finally:
+        db_worker.close_old_connections = closer
+
+
+@pytest.fixture
+def web_import(client, django_capture_on_commit_callbacks):
+    """Upload a bulk file through the import page as a signed-in member would, let the worker run the
+    import, and return the page the upload led to (its progress page, now with the report)."""
+
+    def upload(org, file, *, worker: bool = True):
+        # The test's transaction never commits: run the upload's on-commit hook (queueing the task) now.
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/en/registry/import/?org={org.pk}", {"org": org.pk, "file": file})
+        if response.status_code != 302 or not worker:  # refused before any work was queued, or left queued
+            return response
+        run_worker()
+        return client.get(response["Location"])
+
+    return upload

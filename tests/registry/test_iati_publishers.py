@@ -56,11 +56,8 @@ def _cli(path: Path, org: str) -> object:
     )
 
 
-def _upload(client, org, name: str, content: bytes) -> str:
-    response = client.post(
-        f"/en/registry/import/?org={org.pk}",
-        {"org": org.pk, "file": SimpleUploadedFile(name, content, "text/xml")},
-    )
+def _upload(web_import, org, name: str, content: bytes) -> str:
+    response = web_import(org, SimpleUploadedFile(name, content, "text/xml"))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -107,19 +104,21 @@ def test_each_publisher_file_through_the_command_line(world, publishers: Path, n
 
 
 @pytest.mark.parametrize("name", sorted(PUBLISHERS))
-def test_each_publisher_file_through_the_web_upload(world, publishers: Path, name: str, client) -> None:
+def test_each_publisher_file_through_the_web_upload(
+    world, publishers: Path, name: str, client, web_import
+) -> None:
     activities = PUBLISHERS[name][0]
     client.force_login(world.owner)
     before = _stored()
-    page = _upload(client, world.org, name, (publishers / name).read_bytes())
+    page = _upload(web_import, world.org, name, (publishers / name).read_bytes())
     assert f"{activities} activities skipped" in page and "0 created, 0 updated." in page
     assert _stored() == before
     content, ident = _with_ict_sector((publishers / name).read_bytes())
-    first = _upload(client, world.org, name, content)
+    first = _upload(web_import, world.org, name, content)
     assert "1 created, 0 updated." in first and "1 drafts with action lines suggested" in first
     entry = Initiative.objects.get(iati_identifier=ident, organization=world.org)
     assert entry.state == "draft" and entry.action_lines.exists()
-    second = _upload(client, world.org, name, content)
+    second = _upload(web_import, world.org, name, content)
     assert "0 created, 1 updated." in second
     assert Initiative.objects.filter(iati_identifier=ident).count() == 1
     assert Version.objects.filter(initiative=entry).count() == 2
@@ -223,7 +222,9 @@ REASONS = {
 
 
 @pytest.mark.parametrize("name", sorted(REASONS))
-def test_hostile_files_are_refused_quickly_through_both_doors(world, client, tmp_path, name: str) -> None:
+def test_hostile_files_are_refused_quickly_through_both_doors(
+    world, client, web_import, tmp_path, name: str
+) -> None:
     path = tmp_path / name
     if name == "huge.xml":  # 100 MB: refused from its size, never read
         with path.open("wb") as handle:
@@ -243,7 +244,7 @@ def test_hostile_files_are_refused_quickly_through_both_doors(world, client, tmp
         started = time.monotonic()
         upload = io.BytesIO(path.read_bytes())
         upload.name = name
-        page = client.post(f"/en/registry/import/?org={world.org.pk}", {"org": world.org.pk, "file": upload})
+        page = web_import(world.org, upload)  # the upload, then the background import and its report
         assert time.monotonic() - started < 5
         assert REASONS[name] in page.content.decode() and "Nothing was imported" in page.content.decode()
         assert _stored() == before

@@ -134,27 +134,18 @@ def test_content_in_a_language_other_than_the_six_is_kept(world, publishers: Pat
     assert entry.title == {"nl": "Support for Sustainable Energy for All", "en": "Energy for All"}
 
 
-def test_the_web_upload_takes_a_real_file(world, publishers: Path, client) -> None:
+def test_the_web_upload_takes_a_real_file(world, publishers: Path, client, web_import) -> None:
     content = _with_ict_sector((publishers / "canada-activity.xml").read_bytes(), "15112")
     client.force_login(world.owner)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(
-        f"/en/registry/import/?org={world.org.pk}",
-        {"org": world.org.pk, "file": SimpleUploadedFile("canada.xml", content, "text/xml")},
-    )
+    response = web_import(world.org, SimpleUploadedFile("canada.xml", content, "text/xml"))
     assert response.status_code == 200
     assert Initiative.objects.filter(iati_identifier="CA-3-D002451001", organization=world.org).count() == 1
     page = response.content.decode()
     assert "1 drafts with action lines suggested" in page and "parts left out" in page
-    skipped = client.post(
-        f"/en/registry/import/?org={world.org.pk}",
-        {
-            "org": world.org.pk,
-            "file": SimpleUploadedFile(
-                "beis.xml", (publishers / "beis-activity.xml").read_bytes(), "text/xml"
-            ),
-        },
+    skipped = web_import(
+        world.org, SimpleUploadedFile("beis.xml", (publishers / "beis-activity.xml").read_bytes(), "text/xml")
     )
     assert "9 activities skipped" in skipped.content.decode()
 

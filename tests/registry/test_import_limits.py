@@ -26,7 +26,7 @@ def _zip_bomb() -> bytes:
     return out.getvalue()
 
 
-def test_a_zip_bomb_xlsx_is_refused_before_it_is_inflated(world, client):
+def test_a_zip_bomb_xlsx_is_refused_before_it_is_inflated(world, client, web_import):
     bomb = _zip_bomb()
     assert len(bomb) < 200_000
     before = Initiative.objects.count()
@@ -37,7 +37,7 @@ def test_a_zip_bomb_xlsx_is_refused_before_it_is_inflated(world, client):
     client.force_login(world.owner)
     upload = io.BytesIO(bomb)
     upload.name = "bomb.xlsx"
-    page = client.post(f"/en/registry/import/?org={world.org.pk}", {"org": world.org.pk, "file": upload})
+    page = web_import(world.org, upload)
     assert page.status_code == 200 and "zip bomb" in page.content.decode()
     assert Initiative.objects.count() == before
 

@@ -112,6 +112,9 @@ PAGES = [
     ("attachment of a draft", "get", "/en/registry/attachments/{attachment}/", None, SEES_DRAFT),
     ("import form", "get", "/en/registry/import/?org={org}", None, WRITERS),
     ("import into other org", "get", "/en/registry/import/?org={other_org}", None, {"admin"}),
+    # A background import's progress and report: the organization's members and administrators only.
+    ("import progress", "get", "/en/registry/imports/{bulk_import}/", None, WRITERS),
+    ("import progress json", "get", "/en/registry/imports/{bulk_import}/?format=json", None, WRITERS),
     ("account", "get", "/en/accounts/", None, SIGNED_IN),
     ("new organization form", "get", "/en/accounts/organizations/new/", None, SIGNED_IN),
     ("organization page", "get", "/en/accounts/organizations/{org}/", None, EVERYONE),
@@ -185,9 +188,14 @@ def _user(world, role):
 
 def _ids(world) -> dict:
     from wsis.apps.registry.domain.attachments import add_attachment
+    from wsis.apps.registry.domain.background import queue_import
 
     attachment = add_attachment(initiative=world.draft, name="plan.pdf", content=PDF)
+    bulk = queue_import(
+        name="entries.csv", content=b"ref,title_en\n", organization=world.org, actor=world.owner
+    )
     return {
+        "bulk_import": bulk.key,
         "draft": world.draft.pk,
         "submitted": world.submitted.pk,
         "published": world.published.pk,

@@ -144,7 +144,8 @@ def test_an_edited_paragraph_keeps_its_text_and_generated_ones_follow_the_data(a
     generate(kind="annual", year=YEAR, language="en")
     kept = Paragraph.objects.get(report=report, key="trends.internet")
     assert kept.text == text and kept.edited and kept.generated != text
-    assert Paragraph.objects.get(report=report, key="trends.gender").text.startswith("The gender parity")
+    followed = Paragraph.objects.get(report=report, key="trends.gender")
+    assert followed.text == followed.generated and followed.text.startswith("Internet use")
     edits = [v for v in report.versions.all() if v.note == "paragraph trends.internet edited"]
     assert edits and "by the secretariat's own wording" in diff(report, edits[0].number - 1, edits[0].number)
 
@@ -212,3 +213,33 @@ def test_pdftotext_of_the_english_pdf_has_the_numbers_and_their_footnotes(annual
         assert f"{note['number']}. Source: {figure['source']}" in flat
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Tagged:\s+yes", info) and "(A4)" in info
+
+
+@pytest.mark.django_db
+def test_affordability_names_the_missing_input_and_gives_no_figure(annual):
+    """The Broadband Commission's 2% target is assessed on ITU's entry-level basket (i271mb_ts_GNI), which
+    the shared data do not hold (only the 5 GB baskets): the report says which input is missing."""
+    from wsis.apps.warehouse.models import Observation
+
+    assert not Observation.objects.filter(indicator="i271mb_ts_GNI").exists()
+    paragraph = annual["report"].paragraphs.get(key="trends.affordability")
+    assert paragraph.text == (
+        "Affordability against the Broadband Commission's target of entry-level broadband at less than 2 "
+        "per cent of monthly income is not assessed in the current publication (no observations of "
+        "i271mb_ts_GNI)."
+    )
+    assert paragraph.figures == []
+
+
+@pytest.mark.django_db
+def test_the_idi_names_the_series_the_warehouse_lacks(annual):
+    from wsis.apps.warehouse.models import Observation
+
+    paragraph = annual["report"].paragraphs.get(key="trends.idi")
+    missing = re.search(r"holds no figures? of (.+), (\d+) of its 10 ITU series\.", paragraph.text)
+    assert missing, paragraph.text
+    named = missing.group(1).split(", ")
+    assert len(named) == int(missing.group(2)) and "i271mb_high_ts_GNI_IDI" in named
+    for code in named:
+        assert not Observation.objects.filter(indicator=code, area_kind="economy").exists(), code
+    assert "i99H" not in named  # held, so not named

@@ -24,6 +24,11 @@ PALETTE = ["#1f5a96", "#b4441c", "#2e7d32", "#6a3d9a", "#8c6d00", "#00838f", "#a
 HIGHLIGHT = "#b4441c"
 NEUTRAL = "#5b7fa6"
 NO_DATA = "#eeeeee"
+#: The stripes of the hatching that marks economies without a value on a map (wsis.charts.render).
+NO_DATA_STRIPE = "#b0b0b0"
+#: The map's colour scale, light to dark: its lightest colour still has 3:1 contrast with the white
+#: page (WCAG 1.4.11, non-text contrast), so every economy with a value stands out from the background.
+MAP_SCALE = ("#5f92c2", "#3f77b0", "#1f5a96", "#0b3b6f")
 #: Hollow marker fill of estimated values (a visible difference that does not rely on colour alone).
 HOLLOW = "#ffffff"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans Arabic', sans-serif"
@@ -133,11 +138,14 @@ def time_series(
     value_format: str | None = None,
     width: int = 560,
     height: int = 240,
+    tooltip_labels: Mapping[str, str] | None = None,
 ) -> Spec:
     """Lines over the years, one per series, with a marker per value: filled when reported, hollow when
     estimated (legend labels `reported_label` / `estimated_label`, required when a value is estimated).
 
-    rows: [{"series": str, "year": int, "value": float, "estimated": bool}]
+    rows: [{"series": str, "year": int, "value": float, "estimated": bool, "note": str (optional)}]
+    tooltip_labels: translated names of "series", "year", "value" and "note" for the interactive view's
+    tooltips, which then show the publisher's note of each point.
     """
     _check_language(locale)
     values: list[dict[str, Any]] = []
@@ -152,6 +160,7 @@ def time_series(
                 "year": year,
                 "value": _number(row.get("value"), where),
                 "estimated": bool(row.get("estimated", False)),
+                **({"note": str(row["note"])} if row.get("note") else {}),
             }
         )
     series = list(dict.fromkeys(value["series"] for value in values))
@@ -189,6 +198,8 @@ def time_series(
         }
     else:
         point["mark"]["filled"] = True
+    if tooltip_labels:
+        point["encoding"]["tooltip"] = _tooltip(tooltip_labels, ("series", "year", "value", "note"))
     return {
         **_base(title, description, rtl, width=width, height=height),
         "data": {"values": values},
@@ -364,17 +375,32 @@ def choropleth(
     value_format: str | None = None,
     width: int = 600,
     height: int = 300,
+    notes: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
+    tooltip_labels: Mapping[str, str] | None = None,
 ) -> Spec:
-    """World map, economies shaded by value (ISO3 -> value); economies without a value in light grey.
+    """World map, economies shaded by value (ISO3 -> value) on a colour scale whose every colour has at
+    least 3:1 contrast with the page (WCAG 1.4.11); economies without a value in :data:`NO_DATA`,
+    which the drawing hatches (wsis.charts.render), so "no data" is not told by a colour alone.
+
+    notes, names: the publisher's note and the economy's name by ISO3, for the interactive view's
+    tooltips (with `tooltip_labels` for "economy", "value" and "note").
 
     The boundaries disclaimer belongs to the page (translated), next to the map, not in the picture.
     """
     _check_language(locale)
     ids = maps.feature_ids(values)
     lookup = [
-        {"id": ids[iso3], "iso3": iso3, "value": _number(v, f"choropleth {iso3}")}
+        {
+            "id": ids[iso3],
+            "iso3": iso3,
+            "value": _number(v, f"choropleth {iso3}"),
+            **({"economy": str(names[iso3])} if names and iso3 in names else {}),
+            **({"note": str(notes[iso3])} if notes and notes.get(iso3) else {}),
+        }
         for iso3, v in values.items()
     ]
+    looked_up = ["value", *(["economy"] if names else []), *(["note"] if notes else [])]
     legend: Spec = {"orient": _legend_orient(rtl), "gradientLength": 160}
     if value_format:
         legend["format"] = value_format
@@ -388,7 +414,7 @@ def choropleth(
         # One layer: every country drawn once, grey when it has no value (half the bytes of a grey base
         # layer under a coloured one).
         "transform": [
-            {"lookup": "id", "from": {"data": {"values": lookup}, "key": "id", "fields": ["value"]}}
+            {"lookup": "id", "from": {"data": {"values": lookup}, "key": "id", "fields": looked_up}}
         ],
         # invalid "show": countries without a value stay drawn (in grey) and keep the projection fitted to
         # the whole world, instead of being filtered out as Vega-Lite does by default.
@@ -399,11 +425,16 @@ def choropleth(
                 "field": "value",
                 "type": "quantitative",
                 "title": legend_title,
-                "scale": {"scheme": {"name": "blues", "extent": [0.2, 1]}},
+                "scale": {"range": list(MAP_SCALE)},
                 "legend": legend,
-            }
+            },
+            **({"tooltip": _tooltip(tooltip_labels, ("economy", "value", "note"))} if tooltip_labels else {}),
         },
     }
+
+
+def _tooltip(labels: Mapping[str, str], fields: Sequence[str]) -> list[Spec]:
+    return [{"field": f, "title": labels.get(f, f)} for f in fields if f in labels]
 
 
 def data_rows(spec: Spec) -> Sequence[Mapping[str, Any]]:

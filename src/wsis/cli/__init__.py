@@ -64,3 +64,9 @@ main.add_lazy("restore", "wsis.cli.operations:restore")  # type: ignore[attr-def
 
 # Calls for inputs and reports (issue 15): wsis report annual / country / action-line / remind.
 main.add_lazy("report", "wsis.cli.reports:report")  # type: ignore[attr-defined]
+
+# Action line workspaces (issue 19): wsis workspaces digest.
+main.add_lazy("workspaces", "wsis.cli.workspaces:workspaces")  # type: ignore[attr-defined]
+
+# Federation (issue 17): wsis sources add / list / pull / discrepancies.
+main.add_lazy("sources", "wsis.cli.sources:sources")  # type: ignore[attr-defined]

@@ -47,6 +47,11 @@ def run_setup(
                 click.echo(line)
         except FetchFailed as exc:
             raise click.ClickException(str(exc)) from exc
+        from wsis.apps.reference.official_texts import load_official_texts
+
+        # The UN's official SDG titles and economy names, from the publishers like the figures.
+        for line in load_official_texts(real_data_from):
+            click.echo(line)
     if demo:
         from wsis.apps.warehouse.domain.world import real_world
         from wsis.site.demo import load_demo

@@ -60,6 +60,8 @@ def _frame(indicators, areas, group, on, periods, release, by, totals_only):
             release=release,
             disaggregations=filters,
             totals_only=totals_only,
+            # The command line is staff's: a release under embargo named with --release is shown.
+            include_embargoed=True,
         )
         return to_frame(qs)
     except QueryError as exc:
@@ -174,9 +176,16 @@ def _sdmx(
     is_flag=True,
     help="Do not publish the figures again afterwards (`wsis refresh` after the last of several imports).",
 )
+@click.option(
+    "--publish-at",
+    "publish_at",
+    metavar="ISO",
+    help="Embargo: the release stays invisible until this time (ISO 8601, e.g. 2026-03-01T09:00+01:00; "
+    "UTC when no offset), then appears by itself (a background task; `wsis worker`).",
+)
 @_sdmx_options
 def import_(
-    paths, fmt, mapping, name, publisher, date, skip_invalid, rejected_path, no_refresh, **sdmx
+    paths, fmt, mapping, name, publisher, date, skip_invalid, rejected_path, no_refresh, publish_at, **sdmx
 ) -> None:
     """Import publisher files as one release: all validation first, then one transaction.
 
@@ -188,6 +197,7 @@ def import_(
     from wsis.apps.warehouse.domain.importing import ImportRefused, import_release
     from wsis.cli.publishing import say_waiting
 
+    embargo = parse_time(publish_at, "--publish-at") if publish_at else None
     if skip_invalid and rejected_path is None:
         rejected_path = Path(f"rejected-{(name or 'import').replace(' ', '_')}.csv")
     bar = None
@@ -215,6 +225,7 @@ def import_(
                 rejected_path=rejected_path,
                 progress=progress,
                 on_wait=say_waiting,
+                publish_at=embargo,
             )
         finally:
             if bar is not None:
@@ -240,6 +251,11 @@ def import_(
         for c in f.corrections:
             click.echo(f"    corrected {c['rows']} rows by rule {c['rule']}: {c['description']}")
     click.echo(f"  {report.written} observations written, {report.unchanged} already stored")
+    if r.embargoed():
+        click.echo(
+            f"  under embargo until {r.publish_at.isoformat()}: invisible until then, "
+            "made public at that time by a background task (`wsis worker`)"
+        )
     click.echo(f"  {len(report.warnings)} quality warnings (see `wsis quality {r.id}`)")
     if report.rejected:
         click.echo(f"  {report.rejected} rows rejected, written to {report.rejected_path}")
@@ -306,25 +322,55 @@ def export(fmt, output, **selection) -> None:
 
 
 @click.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-def dump(folder: Path) -> None:
-    """Write the full open-data dump (every format, SDMX structure, releases) with SHA256SUMS."""
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), required=False)
+def dump(folder: Path | None) -> None:
+    """Write the full open-data dump (every format, SDMX structure, releases) with SHA256SUMS; without
+    FOLDER, where the site's bulk download page serves it (WSIS_WAREHOUSE_DUMP_DIR)."""
     django_ready()
+    from django.conf import settings
+
     from wsis.apps.warehouse.domain.export import dump as write_dump
+
+    folder = folder or Path(settings.WSIS_WAREHOUSE_DUMP_DIR)
 
     for name, digest in write_dump(folder).items():
         click.echo(f"{digest}  {name}")
 
 
 @click.command()
-def releases() -> None:
-    """List the releases in the warehouse, newest first."""
+@click.option(
+    "--lift-due",
+    is_flag=True,
+    help="Make public now the releases whose publication time has passed (what the background task does).",
+)
+def releases(lift_due: bool) -> None:
+    """List the releases in the warehouse, newest first, with their embargo (publication time)."""
     django_ready()
     from wsis.apps.warehouse.models import Release
 
+    if lift_due:
+        from wsis.apps.warehouse.domain.embargo import lift_due as lift
+
+        for r in lift(trigger="wsis releases --lift-due"):
+            click.echo(f"embargo lifted: release {r.id} '{r}'")
     for r in Release.objects.all():
         mark = " [SYNTHETIC]" if r.synthetic else ""
+        if r.embargoed():
+            mark += f" [EMBARGOED until {r.publish_at.isoformat()}]"
+        elif r.publish_at is not None:
+            mark += f" [published {r.publish_at.isoformat()}]"
         click.echo(f"{r.id:4}  {r.date}  {r.publisher}: {r.name}  ({r.observation_count} obs){mark}")
+
+
+def parse_time(text: str, option: str):
+    """An ISO 8601 time from the command line, aware (UTC when it names no offset)."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 time", param_hint=option) from exc
+    return moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 @click.command()
@@ -340,7 +386,7 @@ def revisions(before: str, after: str, fmt: str) -> None:
     from wsis.apps.warehouse.domain.query import revisions as compare
 
     try:
-        frame = compare(before, after)
+        frame = compare(before, after, include_embargoed=True)
     except QueryError as exc:
         raise click.ClickException(str(exc)) from exc
     if fmt == "json":
@@ -360,7 +406,7 @@ def quality(release: str) -> None:
     from wsis.apps.warehouse.domain.query import QueryError, find_release
 
     try:
-        r = find_release(release)
+        r = find_release(release, include_embargoed=True)
     except QueryError as exc:
         raise click.ClickException(str(exc)) from exc
     flags = r.flags.order_by("file", "row")

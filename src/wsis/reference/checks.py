@@ -195,3 +195,31 @@ def _crosswalk(k: Knowledge) -> Iterable[Problem]:
             yield _problem(
                 f, f"with_ict_tag[{i}] ({row.code})", "code", "also under sectors (ICT-related by itself)"
             )
+
+
+def missing_translations(k: Knowledge) -> list[Problem]:
+    """Our own English texts lacking a language: matrix rationales and indicator definitions.
+
+    Not part of :func:`cross_check`: a facilitator may add a link in English before it is translated
+    (the page then shows the English text marked with its language). The test suite lists these.
+    """
+    from wsis.reference.schema import TRANSLATION_LANGUAGES
+
+    problems: list[Problem] = []
+    texts = [
+        (
+            "wsis_sdg_matrix.yaml",
+            f"links ({link.line} -> {link.target})",
+            "rationale_translations",
+            link.rationale_translations,
+        )
+        for link in k.matrix.links
+    ] + [
+        ("indicators.yaml", f"indicators ({code})", "definition_translations", entry.definition_translations)
+        for code, entry in k.indicators.items()
+    ]
+    for file, entry, field, translations in texts:
+        absent = [lang for lang in TRANSLATION_LANGUAGES if not translations.get(lang)]  # type: ignore[call-overload]
+        if absent:
+            problems.append(_problem(file, entry, field, f"no translation in {', '.join(absent)}"))
+    return problems

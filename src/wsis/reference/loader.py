@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from wsis.reference import cldr
+from wsis.reference import cldr, un_names
 from wsis.reference.schema import (
     ActionLine,
     ActionLinesFile,
@@ -188,6 +188,7 @@ def load(directory: Path | None = None) -> Knowledge:
     if problems:
         raise ReferenceDataError(problems)
 
+    official = _official_names(problems)
     lines_file: ActionLinesFile = parsed["action_lines.yaml"]
     sdg: SdgFile = parsed["sdg.yaml"]
     econ: EconomiesFile = parsed["economies.yaml"]
@@ -202,7 +203,7 @@ def load(directory: Path | None = None) -> Knowledge:
         matrix=parsed["wsis_sdg_matrix.yaml"],
         regions=_index(econ.regions, "m49", "economies.yaml", "regions", problems),
         economies=_index(
-            [_with_names(e, problems) for e in econ.economies],
+            [_with_names(e, problems, official) for e in econ.economies],
             "iso3",
             "economies.yaml",
             "economies",
@@ -224,11 +225,26 @@ def load(directory: Path | None = None) -> Knowledge:
     return knowledge
 
 
-def _with_names(economy: Economy, problems: list[Problem]) -> Economy:
-    """Fill an economy's names from CLDR unless the file gives them (CLDR lacks a few areas)."""
+def _official_names(problems: list[Problem]) -> un_names.UnNames | None:
+    """The UN's official short names, when ``wsis manage un_names`` has stored their table."""
+    try:
+        return un_names.stored()
+    except un_names.UnNamesError as exc:
+        problems.append(
+            Problem(str(un_names.STORED), "file", "", f"{exc} (run `wsis manage un_names` again)")
+        )
+        return None
+
+
+def _with_names(
+    economy: Economy, problems: list[Problem], official: un_names.UnNames | None = None
+) -> Economy:
+    """An economy's names: the file's own where it gives them (areas neither the UN table nor CLDR name
+    well), else the UN's official short names in each language the UN table has, else CLDR's. This is the
+    one place economy names are chosen: pages, the API, charts and reports all read them from here."""
     if economy.names is not None:
         return economy
-    names = cldr.territory_names(economy.iso2)
+    names = un_names.merged(official.of(economy.iso3) if official else {}, cldr.territory_names(economy.iso2))
     if names is None:
         problems.append(
             Problem("economies.yaml", f"economies ({economy.iso3})", "names", "CLDR has no name; give names")

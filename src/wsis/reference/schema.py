@@ -9,7 +9,7 @@ live in :mod:`wsis.reference.checks`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -44,6 +44,13 @@ class Names(Strict):
 def _short_language(language: str) -> str:
     """``zh-hans`` -> ``zh``; Django's language codes to the data files' codes."""
     return language.split("-")[0].split("_")[0].lower()
+
+
+#: The UN languages our own English texts (matrix rationales, indicator definitions) are translated into.
+TRANSLATION_LANGUAGES: tuple[str, ...] = tuple(lang for lang in UN_LANGUAGES if lang != "en")
+
+#: Translations of one English text of ours, by language; a key outside the five languages is an error.
+Translations = dict[Literal["ar", "zh", "fr", "ru", "es"], Annotated[str, Field(min_length=2)]]
 
 
 class FileHeader(Strict):
@@ -126,8 +133,10 @@ class SdgFile(FileHeader):
 class MatrixLink(Strict):
     line: str
     target: str
-    rationale: str = Field(min_length=10)
+    rationale: str = Field(min_length=10)  # English, the text facilitators review
     facilitator: str
+    #: The rationale in the other UN languages (the project's own, pending facilitator review).
+    rationale_translations: Translations = {}
 
 
 class MatrixChange(Strict):
@@ -137,6 +146,8 @@ class MatrixChange(Strict):
 
 
 class MatrixFile(FileHeader):
+    #: Who translated the rationales and whether they are reviewed (shown with them).
+    translation_note: str | None = None
     changelog: list[MatrixChange] = Field(min_length=1)
     links: list[MatrixLink] = Field(min_length=1)
 
@@ -221,7 +232,9 @@ class Indicator(Strict):
     name: Names
     unit: Literal["percent", "per_100", "number", "usd", "ppp", "percent_gni", "gb_per_sub", "score"]
     population_base: Literal["individuals", "households", "subscriptions", "economy", "none"]
-    definition: str = Field(min_length=10)
+    definition: str = Field(min_length=10)  # English
+    #: The definition in the other UN languages (the project's own translations).
+    definition_translations: Translations = {}
     custodian: str
     sdg_indicator: str | None = None
     un_series: list[str] = []
@@ -231,6 +244,7 @@ class Indicator(Strict):
 
 
 class IndicatorsFile(FileHeader):
+    translation_note: str | None = None
     indicators: list[Indicator]
 
 

@@ -12,7 +12,9 @@ from wsis.apps.measure.api import router as measure_router
 from wsis.apps.prizes.api import router as prizes_router
 from wsis.apps.reference.api import router as reference_router
 from wsis.apps.registry.api import router as registry_router
+from wsis.apps.sdmx.api import router as sdmx_router
 from wsis.apps.warehouse.api import router as warehouse_router
+from wsis.apps.workspaces.api import router as workspaces_router
 from wsis.site import api_pages
 
 api = NinjaAPI(
@@ -35,4 +37,6 @@ api.add_router("/reference", reference_router)
 api.add_router("/registry", registry_router)
 api.add_router("/measure", measure_router)
 api.add_router("/prizes", prizes_router)
+api.add_router("/sdmx", sdmx_router)
+api.add_router("/workspaces", workspaces_router)
 api.add_router("/", warehouse_router)

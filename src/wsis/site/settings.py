@@ -49,7 +49,11 @@ INSTALLED_APPS = [
     "wsis.apps.public",
     "wsis.apps.publishing",
     "wsis.apps.reports",
+    "wsis.apps.forum",
+    "wsis.apps.workspaces",
     "wsis.apps.operations",
+    "wsis.apps.sdmx",
+    "wsis.apps.federation",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -194,6 +198,15 @@ WSIS_REGISTRY_INACTIVE_AFTER_DAYS = int(os.environ.get("WSIS_REGISTRY_INACTIVE_A
 WSIS_REGISTRY_ATTACHMENT_DIR = DATA_DIR / "attachments"
 WSIS_REGISTRY_ATTACHMENT_MAX_BYTES = int(os.environ.get("WSIS_REGISTRY_ATTACHMENT_MAX_BYTES", str(5 * 2**20)))
 WSIS_REGISTRY_DUMP_DIR = DATA_DIR / "dumps"
+# The whole warehouse as open data (`wsis dump` writes it; the bulk download page lists and serves it).
+WSIS_WAREHOUSE_DUMP_DIR = DATA_DIR / "warehouse-dump"
+# Federation (wsis.apps.federation): pulls from SDMX sources retry transient failures this many times,
+# waiting BACKOFF, 2xBACKOFF, 4xBACKOFF... seconds; each request waits TIMEOUT seconds; a message over
+# MAX_BYTES is refused.
+WSIS_FEDERATION_RETRIES = int(os.environ.get("WSIS_FEDERATION_RETRIES", "3"))
+WSIS_FEDERATION_BACKOFF_SECONDS = float(os.environ.get("WSIS_FEDERATION_BACKOFF_SECONDS", "2"))
+WSIS_FEDERATION_TIMEOUT_SECONDS = float(os.environ.get("WSIS_FEDERATION_TIMEOUT_SECONDS", "30"))
+WSIS_FEDERATION_MAX_BYTES = int(os.environ.get("WSIS_FEDERATION_MAX_BYTES", str(64 * 2**20)))
 WSIS_PUBLIC_URL = os.environ.get("WSIS_PUBLIC_URL", "http://localhost:8000")
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -33,11 +33,13 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     # Chart drawings: one URL for every language (the key names the language), outside the prefixes.
     re_path(
-        r"^charts/(?P<digest>[0-9a-f]{64})-(?P<layout>[a-z]+)\.svg$",
+        r"^charts/(?P<digest>[0-9a-f]{64})-(?P<layout>[a-z]+)\.(?P<fmt>svg|png)$",
         chart_image.chart_image,
         name="chart_image",
     ),
     path("api/v1/", _api_urls()),
+    # SDMX 2.1 REST web service over the warehouse (wsis.apps.sdmx), outside the language prefixes.
+    path("sdmx/rest/", include("wsis.apps.sdmx.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", cached_page(public_home.home), name="home"),
@@ -47,6 +49,9 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("wsis.apps.accounts.urls")),
     path("prizes/", include("wsis.apps.prizes.urls")),
     path("reports/", include("wsis.apps.reports.urls")),
+    path("workspaces/", include("wsis.apps.workspaces.urls")),
+    path("forum/", include("wsis.apps.forum.urls")),
+    path("federation/", include("wsis.apps.federation.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -13,7 +13,7 @@ changes the key, so no chart outlives the data it was drawn from.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_bidi
 
@@ -72,9 +73,25 @@ class ChartBlock:
     note: str = ""
     #: For the optional interactive view: {"spec", "formatLocale", "timeFormatLocale"}, or None.
     interactive: dict[str, Any] | None = None
+    #: The chart alone, without the site around it, for other sites' iframes (views/embed.py), or None.
+    embed_url: str | None = None
 
-    def url(self, layout: str) -> str:
-        return reverse("chart_image", args=[self.key.removeprefix(KEY_PREFIX), layout])
+    @property
+    def embed_code(self) -> str:
+        """The iframe another site pastes to show this chart (absolute: it runs on their page)."""
+        if not self.embed_url:
+            return ""
+        src = settings.WSIS_PUBLIC_URL.rstrip("/") + self.embed_url
+        title = escape(self.title)
+        return f'<iframe src="{src}" title="{title}" width="640" height="520" loading="lazy"></iframe>'
+
+    def url(self, layout: str, fmt: str = "svg") -> str:
+        return reverse("chart_image", args=[self.key.removeprefix(KEY_PREFIX), layout, fmt])
+
+    @property
+    def png_url(self) -> str:
+        """The wide drawing as a PNG picture, for readers who paste charts into documents and slides."""
+        return self.url("wide", "png")
 
     @property
     def wide_url(self) -> str:
@@ -146,6 +163,7 @@ def chart_block(
     download_url: str | None = None,
     note: str = "",
     interactive: bool = False,
+    embed_url: str | None = None,
 ) -> ChartBlock:
     """Render (or take from the cache) a chart with its text alternative and data table.
 
@@ -177,32 +195,50 @@ def chart_block(
         download_url=download_url,
         note=note,
         interactive=_interactive(spec, language) if interactive else None,
+        embed_url=embed_url,
     )
 
 
-def drawing(key: str, layout: str) -> str | None:
-    """The SVG of a chart ordered by :func:`chart_block`, drawn now if it is not in the cache yet; None
-    when neither the drawing nor its order is in the cache (the caller may render the page again)."""
+def _drawn(key: str, layout: str, fmt: str, draw: Callable[[dict[str, Any], dict[str, Any]], Any]) -> Any:
+    """A chart's picture from the cache, else drawn now from its order (spec in the layout) and cached;
+    None when neither the picture nor its order is in the cache (the caller may render the page again)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown chart layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
     cache = chart_cache()
-    drawn = cache.get(f"{key}:{layout}")
+    name = f"{key}:{layout}" + ("" if fmt == "svg" else f":{fmt}")
+    drawn = cache.get(name)
     if drawn is not None:
         return drawn
     order = cache.get(key + ":order")
     if order is None:
         return None
     spec = order["spec"] if layout == "wide" else specs.phone_layout(order["spec"])
-    # The figure's caption shows the title: the picture does not repeat it.
-    drawn = render.svg(
-        spec,
-        locale=order["language"],
-        id_prefix=order["id"] + ("" if layout == "wide" else "-phone"),
-        draw_title=False,
-        css_class=f"chart-{layout}",
-    )
-    cache.set(f"{key}:{layout}", drawn, CACHE_SECONDS)
+    drawn = draw(spec, order)
+    cache.set(name, drawn, CACHE_SECONDS)
     return drawn
+
+
+def drawing(key: str, layout: str) -> str | None:
+    """The SVG of a chart ordered by :func:`chart_block`, drawn now if it is not in the cache yet; None
+    when neither the drawing nor its order is in the cache (the caller may render the page again)."""
+
+    def draw(spec: dict[str, Any], order: dict[str, Any]) -> str:
+        # The figure's caption shows the title: the picture does not repeat it.
+        return render.svg(
+            spec,
+            locale=order["language"],
+            id_prefix=order["id"] + ("" if layout == "wide" else "-phone"),
+            draw_title=False,
+            css_class=f"chart-{layout}",
+        )
+
+    return _drawn(key, layout, "svg", draw)
+
+
+def picture(key: str, layout: str) -> bytes | None:
+    """The PNG of a chart ordered by :func:`chart_block`, with its title drawn in (a downloaded picture
+    travels without the page's caption); None when its order has left the cache, as for :func:`drawing`."""
+    return _drawn(key, layout, "png", lambda spec, order: render.png(spec, locale=order["language"]))
 
 
 def _interactive(spec: dict[str, Any], language: str) -> dict[str, Any]:

@@ -63,7 +63,7 @@ def build(rows: QuerySet[Observation], *, fmt: str, stem: str, description: dict
     ``description`` says what was selected (indicator, year or economies, breakdown, page URL); it goes
     into the JSON metadata and the SDMX header."""
     writer_format, media_type, extension = FORMATS[fmt]
-    frame = to_frame(rows)
+    frame = to_frame(rows.visible())  # never a figure of a release under embargo
     releases = _releases(frame)
     metadata = {
         **description,

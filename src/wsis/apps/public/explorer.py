@@ -142,6 +142,8 @@ class Row:
     figure: Figure
     name: str
     rank: int | None = None
+    #: The publisher's note on this data point (ITU's ``dataNote``: "Population age 5+."), or "".
+    note: str = ""
 
 
 @dataclass
@@ -267,7 +269,7 @@ def _names(areas: Iterable[str]) -> dict[str, str]:
     }
 
 
-_ROW_FIELDS = ("indicator", "area", "period", "value", "unit", "source", "nature", "release_id")
+_ROW_FIELDS = ("indicator", "area", "period", "value", "unit", "source", "nature", "release_id", "note")
 
 
 def _rows(qs: QuerySet[Observation], releases: Releases) -> list[Row]:
@@ -286,8 +288,9 @@ def _rows(qs: QuerySet[Observation], releases: Releases) -> list[Row]:
                 release=releases[release_id],
             ),
             name=names.get(area, area),
+            note=(note or "").strip(),
         )
-        for indicator, area, period, value, unit, source, nature, release_id in raw
+        for indicator, area, period, value, unit, source, nature, release_id, note in raw
     ]
 
 
@@ -321,7 +324,8 @@ def release_notes(code: str) -> list[ReleaseNote]:
     """Every release holding the indicator, newest first, with what the import noted (corrections applied
     to it, the release's quality flags) and what it revised in the indicator against the release before."""
     counts = dict(
-        Observation.objects.filter(indicator=code)
+        Observation.objects.visible()
+        .filter(indicator=code)
         .values_list("release_id")
         .annotate(n=Count("id"))
         .order_by()

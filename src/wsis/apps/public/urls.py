@@ -4,7 +4,7 @@ home page is named "home")."""
 from django.urls import path
 
 from wsis.apps.public.caching import cached_page
-from wsis.apps.public.views import action_line, compare, economy, group, indicator, search
+from wsis.apps.public.views import action_line, bulk, compare, economy, embed, group, indicator, search
 
 #: What each page shows, so that its cached copy is rendered again when that - and only that - changes
 #: (wsis.apps.public.caching): figures pages follow publications, an economy profile and an action line
@@ -32,5 +32,18 @@ urlpatterns = [
         cached_page(action_line.page, ("reference", "registry:line")),
         name="action_line",
     ),
+    # Charts alone for other sites' iframes: the only pages that may be framed.
+    path(
+        "embed/indicators/<str:code>/<str:part>/",
+        embed.frameable(cached_page(embed.indicator_chart, OBSERVATIONS)),
+        name="embed_indicator",
+    ),
+    path(
+        "embed/economies/<str:iso3>/<str:code>/",
+        embed.frameable(cached_page(embed.economy_chart, OBSERVATIONS)),
+        name="embed_economy",
+    ),
+    path("downloads/", bulk.page, name="downloads"),
+    path("downloads/warehouse/<str:name>", bulk.warehouse_file, name="warehouse_dump_file"),
     path("search/", cached_page(search.page, ("warehouse", "reference", "registry")), name="search"),
 ]

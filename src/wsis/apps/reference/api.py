@@ -16,6 +16,8 @@ class LinkOut(Schema):
     line: str
     target: str
     rationale: str
+    #: The rationale in the other UN languages (the project's own translations, pending review).
+    rationale_translations: dict[str, str]
     facilitator: str
     version: str
 
@@ -90,6 +92,7 @@ def _link(link) -> dict:
         "line": link.line_id,
         "target": link.target_id,
         "rationale": link.rationale,
+        "rationale_translations": link.rationale_translations,
         "facilitator": link.facilitator,
         "version": link.version.version,
     }

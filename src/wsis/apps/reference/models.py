@@ -170,6 +170,8 @@ class MatrixLink(models.Model):
     line = models.ForeignKey(ActionLine, on_delete=models.PROTECT, related_name="sdg_links")
     target = models.ForeignKey(SdgTarget, on_delete=models.PROTECT, related_name="line_links")
     rationale = models.TextField(_("rationale"))
+    #: The rationale in the other UN languages ({"fr": ...}), edited beside the English text in the admin.
+    rationale_translations = models.JSONField(_("rationale translations"), default=dict, blank=True)
     facilitator = models.CharField(_("facilitator"), max_length=100)
     version = models.ForeignKey(MatrixVersion, on_delete=models.PROTECT, related_name="links")
 
@@ -179,6 +181,11 @@ class MatrixLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id} -> {self.target_id}"
+
+    @property
+    def rationale_text(self) -> LocalText:
+        """The rationale in the page's language, else the English one (marked by the template)."""
+        return localized_text({**self.rationale_translations, "en": self.rationale})
 
 
 class Region(Named):
@@ -255,6 +262,7 @@ class Indicator(Named):
     unit = models.CharField(_("unit"), max_length=20)
     population_base = models.CharField(max_length=20)
     definition = models.TextField(_("definition"))
+    definition_translations = models.JSONField(_("definition translations"), default=dict, blank=True)
     custodian = models.CharField(_("custodian"), max_length=100)
     sdg_indicator = models.ForeignKey(SdgIndicator, null=True, blank=True, on_delete=models.PROTECT)
     un_series = models.JSONField(default=list)
@@ -268,6 +276,11 @@ class Indicator(Named):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def definition_text(self) -> LocalText:
+        """The definition in the page's language, else the English one (marked by the template)."""
+        return localized_text({**self.definition_translations, "en": self.definition})
 
 
 class ConnectivityTarget(Named):

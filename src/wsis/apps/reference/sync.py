@@ -122,6 +122,7 @@ def sync_reference(k: Knowledge) -> dict[str, int]:
                 "unit": i.unit,
                 "population_base": i.population_base,
                 "definition": i.definition,
+                "definition_translations": dict(i.definition_translations),
                 "custodian": i.custodian,
                 "sdg_indicator_id": i.sdg_indicator,
                 "un_series": i.un_series,
@@ -182,6 +183,7 @@ def _sync_matrix(k: Knowledge) -> None:
                 line_id=link.line,
                 target_id=link.target,
                 rationale=link.rationale,
+                rationale_translations=dict(link.rationale_translations),
                 facilitator=link.facilitator,
                 version=current,
             )

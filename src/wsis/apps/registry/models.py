@@ -257,3 +257,43 @@ class IndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"change {self.pk} of {self.initiative_id}"
+
+
+class BulkImport(models.Model):
+    """An uploaded bulk file (IATI XML, CSV, XLSX) and the background import that reads it. A large file
+    tied up a web worker until its time-out and ended in a 500 (issue 14), so the upload only stores the
+    file and queues the work; the organization follows it on a progress page that ends with the report.
+    The file's bytes are dropped once the import has run: the entries' versions keep what it changed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    key = models.UUIDField(unique=True, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="bulk_imports"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField(default=b"")
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    # The ImportReport as a dict once the import has run (created, updated, errors, skipped, ...).
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

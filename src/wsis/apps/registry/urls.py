@@ -24,6 +24,7 @@ urlpatterns = [
     path("dumps/", views_open.dumps, name="dumps"),
     path("dumps/<str:name>", views_open.dump_file, name="dump_file"),
     path("import/", views_open.import_page, name="import"),
+    path("imports/<uuid:key>/", views_open.bulk_import, name="bulk_import"),
     path("tokens/", views_tokens.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views_tokens.revoke, name="revoke_token"),
 ]

@@ -6,18 +6,20 @@ import rules
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wsis.apps.accounts.models import Organization
+from wsis.apps.registry.domain.background import progress, queue_import, report_of
 from wsis.apps.registry.domain.dumps import DUMP_NAMES, dump_dir, read_checksums
-from wsis.apps.registry.domain.importing import ImportReport, import_file, import_limit
+from wsis.apps.registry.domain.importing import ImportReport, import_limit
 from wsis.apps.registry.domain.search import public_entries
 from wsis.apps.registry.interfaces.forms import ImportForm
+from wsis.apps.registry.models import BulkImport
 
 # What a multipart body adds to the file it carries (boundaries, headers, the CSRF token and org fields).
 MULTIPART_OVERHEAD = 64 * 1024
@@ -92,7 +94,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         page_org = request.GET.get("org", "")
         org = Organization.objects.filter(pk=int(page_org)).first() if page_org.isdigit() else None
         refused = ImportReport(source="upload", errors=[f"upload: {declared} bytes; the limit is {limit}"])
-        context = {"form": ImportForm(), "org": org, "report": refused}
+        context = {"form": ImportForm(), "org": org, "report": refused, "recent": []}
         return render(request, "registry/import.html", context, status=413)
     return _import(request, limit)
 
@@ -112,6 +114,26 @@ def _import(request: HttpRequest, limit: int) -> HttpResponse:
             too_large = f"{upload.name}: {upload.size} bytes; the limit is {limit}"
             report = ImportReport(source=upload.name, errors=[too_large])
         else:
-            content = upload.read()
-            report = import_file(name=upload.name, content=content, organization=org, actor=request.user)
-    return render(request, "registry/import.html", {"form": form, "org": org, "report": report})
+            # Read in the background (issue 14: a large table held a web worker past its time-out).
+            bulk = queue_import(name=upload.name, content=upload.read(), organization=org, actor=request.user)
+            return redirect("registry:bulk_import", key=bulk.key)
+    recent = BulkImport.objects.filter(organization=org).defer("content")[:10]
+    return render(
+        request, "registry/import.html", {"form": form, "org": org, "report": report, "recent": recent}
+    )
+
+
+@require_GET
+@login_required
+def bulk_import(request: HttpRequest, key: str) -> HttpResponse:
+    """The progress of one background import, then its report. Only the organization's members (and
+    administrators) see it; anyone else gets 404, so the page does not tell that it exists."""
+    bulk = get_object_or_404(BulkImport.objects.select_related("organization").defer("content"), key=key)
+    if not rules.has_perm("registry.import_entries", request.user, bulk.organization):
+        raise Http404
+    done_total = progress(bulk)
+    if request.GET.get("format") == "json":  # polled by js/registry-import.js to update the page
+        done, total = done_total or (0, 0)
+        return JsonResponse({"status": bulk.status, "finished": bulk.finished, "done": done, "total": total})
+    context = {"bulk": bulk, "org": bulk.organization, "progress": done_total, "report": report_of(bulk)}
+    return render(request, "registry/bulk_import.html", context)

@@ -195,6 +195,8 @@ class Report(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     subject = models.CharField(_("subject"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=2)
+    #: The UN document symbol, e.g. ``A/81/65-E/2026/11``, set by the secretariat before publication.
+    symbol = models.CharField(_("document symbol"), max_length=60, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=ReportState, default="draft")
     publication = models.ForeignKey(
         "publishing.Publication", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -235,6 +237,9 @@ class Paragraph(models.Model):
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: Raised at every change of ``text``: an edit names the revision it was based on, and one based on
+    #: an older revision is refused (optimistic locking: two editors never overwrite each other).
+    revision = models.PositiveIntegerField(default=1)
     figures = models.JSONField(default=list)
     #: An excerpt's citation: contribution public id, organization, language, question.
     excerpt = models.JSONField(null=True, blank=True)

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wsis.apps.accounts.enums import StakeholderType
 from wsis.apps.accounts.models import Organization
 from wsis.apps.reference.models import ActionLine, Region
-from wsis.apps.reports.domain import ReportsError, calls, compilation, contributions, drafts
+from wsis.apps.reports import throttle
+from wsis.apps.reports.domain import EditConflict, ReportsError, calls, compilation, contributions, drafts
 from wsis.apps.reports.domain.document import document
 from wsis.apps.reports.enums import (
     LANGUAGES,
@@ -93,7 +94,13 @@ def call_page(request: HttpRequest, pk: int) -> HttpResponse:
                     if missing := sorted(set(names) - {o.name for o in found}):
                         raise ReportsError(f"no organization named {', '.join(missing)}")
                     made = calls.invite(call=call, organizations=found, by=request.user)
-                    messages.success(request, f"{len(made)} organizations invited.")
+                    messages.success(
+                        request,
+                        translation.ngettext(
+                            "%(n)d organization invited.", "%(n)d organizations invited.", len(made)
+                        )
+                        % {"n": len(made)},
+                    )
             elif action == "extend":
                 form = forms.ExtendForm(request.POST)
                 if not form.is_valid():
@@ -104,12 +111,16 @@ def call_page(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     by=request.user,
                 )
-                messages.success(request, "Closing date changed.")
+                messages.success(request, translation.gettext("Closing date changed."))
             elif action == "remind":
                 # From the call's page: remind now, however far the deadline is.
                 left = call.closes_at - timezone.now() + dt.timedelta(seconds=1)
                 sent = calls.remind(call=call, before=left)
-                messages.success(request, f"{len(sent)} reminders sent.")
+                messages.success(
+                    request,
+                    translation.ngettext("%(n)d reminder sent.", "%(n)d reminders sent.", len(sent))
+                    % {"n": len(sent)},
+                )
         except ReportsError as exc:
             messages.error(request, str(exc))
         return redirect("reports:call", call.pk)
@@ -243,11 +254,14 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                 consent_to_publish=request.POST.get("consent") == "on",
                 submit=request.POST.get("action") == "submit",
                 files=files,
+                based_on=_revision(request.POST.get("version")),
             )
         except ReportsError as exc:
             messages.error(request, str(exc))
-            # The page shows what was typed, so nothing is lost; nothing was stored.
-            return _answer_page(request, call, organization, organizations, questions, answers)
+            # The page shows what was typed, so nothing is lost; nothing was stored. After a conflict it
+            # also shows the newer answers, and the next save is based on them.
+            theirs = exc.theirs if isinstance(exc, EditConflict) else None
+            return _answer_page(request, call, organization, organizations, questions, answers, theirs)
         submitted = request.POST.get("action") == "submit"
         messages.success(
             request,
@@ -259,7 +273,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer_page(request, call, organization, organizations, questions, None)
 
 
-def _answer_page(request, call, organization, organizations, questions, typed) -> HttpResponse:
+def _answer_page(request, call, organization, organizations, questions, typed, theirs=None) -> HttpResponse:
     contribution = Contribution.objects.filter(call=call, organization=organization).first()
     values = typed if typed is not None else (contribution.answers if contribution else {})
     lines = list(ActionLine.objects.order_by("position"))
@@ -281,6 +295,7 @@ def _answer_page(request, call, organization, organizations, questions, typed) -
                 "files": [files[i] for i in value or [] if i in files]
                 if q.kind == QuestionKind.ATTACHMENT
                 else [],
+                "theirs": _shown(theirs.get(str(q.pk))) if theirs is not None else None,
             }
         )
     language = (
@@ -304,9 +319,19 @@ def _answer_page(request, call, organization, organizations, questions, typed) -
             "consent": contribution.consent_to_publish
             if contribution and typed is None
             else request.POST.get("consent") == "on",
+            "conflict": theirs is not None,
         },
-        status=400 if typed is not None else 200,
+        status=(409 if theirs is not None else 400) if typed is not None else 200,
     )
+
+
+def _shown(value) -> str:
+    """A saved answer as one line of text, for showing the newer answers beside a refused save."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return " ".join(map(str, value))
+    return "" if value is None else str(value)
 
 
 # --- published contributions ---------------------------------------------------------------------------
@@ -412,9 +437,16 @@ def draft_page(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "edit":
                 drafts.edit(
-                    report=report, key=request.POST["key"], text=request.POST.get("text", ""), by=request.user
+                    report=report,
+                    key=request.POST["key"],
+                    text=request.POST.get("text", ""),
+                    by=request.user,
+                    based_on=_revision(request.POST.get("revision")),
                 )
                 messages.success(request, translation.gettext("Paragraph saved."))
+            elif action == "symbol":
+                drafts.set_symbol(report=report, symbol=request.POST.get("symbol", ""), by=request.user)
+                messages.success(request, translation.gettext("Document symbol saved."))
             elif action == "revert":
                 drafts.revert(report=report, key=request.POST["key"], by=request.user)
                 messages.success(request, translation.gettext("Paragraph follows the data again."))
@@ -447,9 +479,28 @@ def draft_page(request: HttpRequest, pk: int) -> HttpResponse:
                 comment = get_object_or_404(Comment, pk=request.POST.get("comment"), report=report)
                 comment.state = CommentState(request.POST.get("state", "pending"))
                 comment.save(update_fields=["state"])
+        except EditConflict as exc:
+            # Nothing was saved: the page shows the newer text beside the one typed, so nothing is lost.
+            messages.error(request, str(exc))
+            return _draft_page(
+                request, report, conflict={"key": request.POST["key"], "error": exc}, status=409
+            )
         except ReportsError as exc:
             messages.error(request, str(exc))
         return redirect("reports:draft", report.pk)
+    return _draft_page(request, report)
+
+
+def _revision(value: str | None) -> int:
+    """The revision an edit was based on, as the page sent it; a page that sends none is refused."""
+    if not value or not value.isdigit():
+        raise ReportsError(
+            "the form does not say which version it was based on: reload the page and save again"
+        )
+    return int(value)
+
+
+def _draft_page(request: HttpRequest, report: Report, conflict=None, status: int = 200) -> HttpResponse:
     versions = list(report.versions.all())
     diff = ""
     if len(versions) >= 2:
@@ -472,7 +523,9 @@ def draft_page(request: HttpRequest, pk: int) -> HttpResponse:
             "comments": report.comments.all(),
             "editable": report.state in (ReportState.DRAFT, ReportState.REVIEW),
             "public_url": _public_url(report) if report.state == ReportState.PUBLISHED else "",
+            "conflict": conflict,
         },
+        status=status,
     )
 
 
@@ -547,6 +600,21 @@ def comment_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft during its public comment period: comments tied to paragraph numbers, shown once approved."""
     report = get_object_or_404(Report, pk=pk, comments_open=True)
     if request.method == "POST":
+        if wait := throttle.comment_wait(request):
+            # Refused before anything is read or stored; the page says how long to wait.
+            left = throttle.minutes(wait)
+            messages.error(
+                request,
+                translation.ngettext(
+                    "You have sent too many comments: please try again in %(n)d minute.",
+                    "You have sent too many comments: please try again in %(n)d minutes.",
+                    left,
+                )
+                % {"n": left},
+            )
+            response = _comment_page(request, report, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         number = request.POST.get("paragraph", "")
         text, name = request.POST.get("text", "").strip(), request.POST.get("name", "").strip()
         if not number.isdigit() or not text or not name:
@@ -557,8 +625,13 @@ def comment_page(request: HttpRequest, pk: int) -> HttpResponse:
             Comment.objects.create(
                 report=report, paragraph_number=int(number), name=name[:200], text=text[:5000]
             )
+            throttle.comment_made(request)
             messages.success(request, translation.gettext("Thank you: your comment awaits moderation."))
         return redirect("reports:comment", report.pk)
+    return _comment_page(request, report)
+
+
+def _comment_page(request: HttpRequest, report: Report, status: int = 200) -> HttpResponse:
     return render(
         request,
         "reports/comment.html",
@@ -567,4 +640,5 @@ def comment_page(request: HttpRequest, pk: int) -> HttpResponse:
             "doc": document(report, live=True),
             "comments": report.comments.filter(state=CommentState.APPROVED),
         },
+        status=status,
     )

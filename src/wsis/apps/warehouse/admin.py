@@ -29,8 +29,18 @@ class ImportedFileInline(admin.TabularInline):
 
 @admin.register(m.Release)
 class ReleaseAdmin(ReadOnly):
-    list_display = ("id", "publisher", "name", "date", "observation_count", "synthetic", "imported_at")
-    list_filter = ("publisher", "synthetic")
+    list_display = (
+        "id",
+        "publisher",
+        "name",
+        "date",
+        "observation_count",
+        "synthetic",
+        "imported_at",
+        "publish_at",
+        "embargo_lifted_at",
+    )
+    list_filter = ("publisher", "synthetic", ("publish_at", admin.EmptyFieldListFilter))
     search_fields = ("publisher", "name", "origin")
     inlines = [ImportedFileInline]
 

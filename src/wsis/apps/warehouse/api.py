@@ -1,6 +1,7 @@
 """REST API of the warehouse: indicators, observations (series by area, group, period, disaggregation),
 releases, revisions and quality flags. Pages of up to 10 000 rows; ETag and Last-Modified on every answer,
-so a data user's nightly sync costs a 304 when nothing was imported."""
+so a data user's nightly sync costs a 304 when nothing was imported. A release under embargo is invisible
+here (``Release.objects.visible()``, ``select``) until its publication time."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class ReleaseOut(Schema):
     imported_at: dt.datetime
     synthetic: bool
     observation_count: int
+    publish_at: dt.datetime | None = None
 
 
 class ObservationFilters(Schema):
@@ -63,15 +65,20 @@ def _release(r: Release) -> dict[str, Any]:
 
 def _conditional(request: HttpRequest, response: HttpResponse, *parts: object) -> HttpResponse | None:
     """Set ETag/Last-Modified from the warehouse state and the request; answer 304 when unchanged."""
-    state = Release.objects.aggregate(last=Max("imported_at"), count=Count("id"))
+    # The visible releases only: an embargoed import changes nothing a client can see; the end of an
+    # embargo (the release appears, then its figures become the latest) changes the tag twice.
+    state = Release.objects.visible().aggregate(
+        last=Max("imported_at"), count=Count("id"), lifted=Max("embargo_lifted_at")
+    )
     tag = hashlib.sha256(
-        repr((state["count"], state["last"], request.get_full_path(), parts)).encode()
+        repr((state["count"], state["last"], state["lifted"], request.get_full_path(), parts)).encode()
     ).hexdigest()
     etag = f'"{tag[:32]}"'
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=300"
-    if state["last"]:
-        response["Last-Modified"] = http_date(state["last"].timestamp())
+    changed = max((t for t in (state["last"], state["lifted"]) if t is not None), default=None)
+    if changed:
+        response["Last-Modified"] = http_date(changed.timestamp())
     if request.headers.get("If-None-Match") == etag:
         not_modified = HttpResponse(status=304)
         not_modified["ETag"] = etag
@@ -83,14 +90,14 @@ def _conditional(request: HttpRequest, response: HttpResponse, *parts: object) -
 def list_releases(request: HttpRequest, response: HttpResponse):
     if (cached := _conditional(request, response)) is not None:
         return cached
-    return [_release(r) for r in Release.objects.all()]
+    return [_release(r) for r in Release.objects.visible()]
 
 
 @router.get("/releases/{release_id}", response=ReleaseOut)
 def get_release(request: HttpRequest, response: HttpResponse, release_id: int):
     if (cached := _conditional(request, response)) is not None:
         return cached
-    return _release(get_object_or_404(Release, id=release_id))
+    return _release(get_object_or_404(Release.objects.visible(), id=release_id))
 
 
 @router.get("/releases/{release_id}/revisions")
@@ -107,7 +114,7 @@ def release_revisions(request: HttpRequest, response: HttpResponse, release_id: 
 
 @router.get("/releases/{release_id}/quality")
 def release_quality(request: HttpRequest, release_id: int):
-    release = get_object_or_404(Release, id=release_id)
+    release = get_object_or_404(Release.objects.visible(), id=release_id)
     flags = release.flags.order_by("file", "row").values("file", "row", "column", "message")
     return {"release": _release(release), "flags": list(flags)}
 

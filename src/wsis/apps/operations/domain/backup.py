@@ -7,7 +7,10 @@ The archive is a tar file (gzip) with:
   SHA-256 and size;
 - ``tables/<table>.jsonl``: one JSON array per row, the same text on SQLite and PostgreSQL, so an archive
   moves a deployment from one engine to the other;
-- ``attachments/...``: the registry's attachment files, byte for byte.
+- ``attachments/...``: the registry's attachment files, byte for byte;
+- ``native/postgresql.dump`` (PostgreSQL only): the same state as ``pg_dump`` writes it (custom format,
+  taken from the very snapshot the tables were read from), which ``wsis restore --native`` gives to
+  ``pg_restore``: the database's own tool, for a large PostgreSQL deployment restored into PostgreSQL.
 
 A backup reads one consistent state while the site runs: on SQLite from a copy made by SQLite's online
 backup API, on PostgreSQL inside one repeatable-read, read-only transaction. A restore first checks
@@ -25,6 +28,7 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import tarfile
 import tempfile
 from collections.abc import Callable, Iterator
@@ -44,10 +48,19 @@ from wsis.apps.operations.domain.locks import writer_lock
 
 FORMAT, VERSION = "wsis-backup", 1
 SNAPSHOT = "wsis_backup_snapshot"
+NATIVE = "native/postgresql.dump"
 
 
 class RestoreRefused(Exception):
     """The archive or the target is not fit for a restore; nothing was changed."""
+
+
+class RestoreDiffers(Exception):
+    """pg_restore committed, but a table's checksum differs from the archive's."""
+
+
+class BackupFailed(Exception):
+    """A tool the backup needs is missing or failed; no archive was written."""
 
 
 @dataclass
@@ -103,8 +116,13 @@ def backup(path: Path, *, progress: Callable[[str], None] | None = None) -> Back
         (work / "tables").mkdir()
         files: dict[str, dict[str, Any]] = {}
         described: dict[str, dict[str, Any]] = {}
+        native = None
         with _snapshot(work) as alias:
             migrations = applied_migrations(alias)
+            if connections[alias].vendor == "postgresql":
+                native = _pg_dump(alias, work / NATIVE)
+                if progress:
+                    progress(f"{NATIVE}: pg_dump of the same snapshot")
             for model in tables.archived_models():
                 table = model._meta.db_table
                 digest = tables.Digest()
@@ -125,6 +143,8 @@ def backup(path: Path, *, progress: Callable[[str], None] | None = None) -> Back
             files[name] = {"sha256": _sha256(source), "bytes": source.stat().st_size}
         for member in sorted((work / "tables").iterdir()):
             files[f"tables/{member.name}"] = {"sha256": _sha256(member), "bytes": member.stat().st_size}
+        if native is not None:
+            files[NATIVE] = {"sha256": _sha256(native), "bytes": native.stat().st_size}
         manifest = {
             "format": FORMAT,
             "version": VERSION,
@@ -134,6 +154,7 @@ def backup(path: Path, *, progress: Callable[[str], None] | None = None) -> Back
             "migrations": migrations,
             "tables": described,
             "files": files,
+            "native": NATIVE if native is not None else None,
         }
         partial = work / "archive.tar.gz"
         with tarfile.open(partial, "w:gz") as archive:
@@ -142,6 +163,8 @@ def backup(path: Path, *, progress: Callable[[str], None] | None = None) -> Back
                 archive.add(member, arcname=f"tables/{member.name}")
             for name, source in attachments.items():
                 archive.add(source, arcname=name)
+            if native is not None:
+                archive.add(native, arcname=NATIVE)
         os.replace(partial, path)  # a reader never sees half an archive
     return BackupReport(
         path=path,
@@ -150,6 +173,47 @@ def backup(path: Path, *, progress: Callable[[str], None] | None = None) -> Back
         attachments=len(attachments),
         bytes=path.stat().st_size,
     )
+
+
+def postgresql_tool(name: str) -> str:
+    """``pg_dump`` or ``pg_restore``: the newest of Debian's versioned installs (a client older than the
+    server refuses to dump it), else the one on PATH."""
+    import glob
+
+    versioned = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(p.split("/")[4]))
+    found = versioned[-1] if versioned else shutil.which(name)
+    if not found:
+        raise BackupFailed(f"{name} is not installed (Debian: apt-get install postgresql-client)")
+    return found
+
+
+def _libpq(alias: str) -> tuple[str, dict[str, str]]:
+    """The connection string of a database alias for PostgreSQL's own tools, and their environment (the
+    password goes in PGPASSWORD, never on a command line that ``ps`` shows)."""
+    from psycopg.conninfo import make_conninfo
+
+    db = connections[alias].settings_dict
+    parts = {"dbname": db["NAME"], "host": db.get("HOST"), "port": db.get("PORT"), "user": db.get("USER")}
+    env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
+    return make_conninfo(**{k: str(v) for k, v in parts.items() if v}), env
+
+
+def _pg_dump(alias: str, out: Path) -> Path:
+    """pg_dump of the snapshot alias's transaction (``pg_export_snapshot``): the native dump holds exactly
+    the rows the portable tables hold, however many writers run meanwhile."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+    conninfo, env = _libpq(alias)
+    done = subprocess.run(
+        [postgresql_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
+         f"--snapshot={snapshot}", f"--file={out}", conninfo],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise BackupFailed(f"pg_dump failed: {done.stderr.strip()}")
+    return out
 
 
 def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -259,9 +323,14 @@ def _holding_data() -> list[str]:
 
 
 def restore(
-    path: Path, *, replace: bool = False, progress: Callable[[str], None] | None = None
+    path: Path,
+    *,
+    replace: bool = False,
+    native: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> RestoreReport:
-    """Restore the archive ``path`` into this deployment (see the module docstring)."""
+    """Restore the archive ``path`` into this deployment (see the module docstring). ``native`` restores a
+    PostgreSQL archive into PostgreSQL with pg_restore instead of loading the portable tables."""
     from django.core.management import call_command
 
     path = Path(path)
@@ -273,8 +342,13 @@ def restore(
         if progress:
             progress(f"{path}: {len(manifest['files'])} members match the manifest")
         _same_migrations(manifest["migrations"])
+        if native:
+            _check_native(manifest, replace, attachments_dir)
+            _pg_restore(work / NATIVE, manifest, progress)
+            _swap_attachments(work / "attachments", attachments_dir)
+            _clear_caches()
+            return _restored(manifest)
         call_command("migrate", interactive=False, verbosity=0)
-        restored_files = sorted(n for n in manifest["files"] if n.startswith("attachments/"))
         if not replace:
             holding = _holding_data()
             if holding:
@@ -288,6 +362,11 @@ def restore(
             _load(manifest, work, progress)
         _swap_attachments(work / "attachments", attachments_dir)
     _clear_caches()
+    return _restored(manifest)
+
+
+def _restored(manifest: dict[str, Any]) -> RestoreReport:
+    restored_files = [n for n in manifest["files"] if n.startswith("attachments/")]
     return RestoreReport(
         tables=len(manifest["tables"]),
         rows=sum(t["rows"] for t in manifest["tables"].values()),
@@ -295,6 +374,58 @@ def restore(
         engine_from=manifest["engine"],
         engine_to=connection.vendor,
     )
+
+
+def _check_native(manifest: dict[str, Any], replace: bool, attachments_dir: Path) -> None:
+    if manifest.get("native") != NATIVE:
+        made_on = manifest["engine"]
+        raise RestoreRefused(f"the archive was made on {made_on}: it has no pg_dump to restore natively")
+    if connection.vendor != "postgresql":
+        raise RestoreRefused(
+            "--native restores into PostgreSQL only; without it the archive restores anywhere"
+        )
+    if replace:
+        return
+    existing = set(connection.introspection.table_names())
+    holding = []
+    with connection.cursor() as cursor:
+        for table in sorted(existing & set(manifest["tables"]) - set(tables.FILLED_BY_MIGRATE)):
+            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")  # noqa: S608
+            if cursor.fetchone():
+                holding.append(table)
+    if holding:
+        raise RestoreRefused(
+            f"the target database holds data ({', '.join(holding[:4])}...); restore into an empty "
+            "database, or pass --replace to delete everything it holds first"
+        )
+    if attachments_dir.is_dir() and any(attachments_dir.iterdir()):
+        raise RestoreRefused(f"{attachments_dir} holds files; pass --replace to replace them")
+
+
+def _pg_restore(dump: Path, manifest: dict[str, Any], progress: Callable[[str], None] | None) -> None:
+    """pg_restore in one transaction (all or nothing), replacing what the dump holds; then every table's
+    checksum is compared with the manifest's. The site should be stopped: pg_restore drops and recreates
+    the tables, so it cannot take the writer lock that lives in one of them."""
+    connection.close()  # our own session must not hold locks on the tables pg_restore drops
+    conninfo, env = _libpq("default")
+    done = subprocess.run(
+        [postgresql_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
+         "--single-transaction", "--exit-on-error", f"--dbname={conninfo}", str(dump)],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:  # --single-transaction: nothing of it was committed
+        raise RestoreRefused(f"pg_restore failed and was rolled back: {done.stderr.strip()[:2000]}")
+    if progress:
+        progress(f"{NATIVE}: restored by pg_restore")
+    got = tables.checksums()
+    differ = [
+        t for t, d in manifest["tables"].items() if got.get(t) != {"rows": d["rows"], "sha256": d["sha256"]}
+    ]
+    if differ:
+        raise RestoreDiffers(
+            f"pg_restore finished but {len(differ)} table(s) differ from the archive's checksums "
+            f"(first {differ[0]}): restore the portable tables instead (without --native)"
+        )
 
 
 def _load(manifest: dict[str, Any], work: Path, progress: Callable[[str], None] | None) -> None:

@@ -1,4 +1,4 @@
-"""The drawings of the public pages' charts, at URLs of their own (``/charts/<key>-<layout>.svg``).
+"""The drawings of the public pages' charts, at URLs of their own (``/charts/<key>-<layout>.svg|png``).
 
 A page orders its charts' drawings (``charting.chart_block``) and shows them as images; the first request
 for a drawing draws it and keeps it in the shared chart cache. The key is a digest of the spec, the
@@ -19,20 +19,26 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from wsis.apps.public.charting import IMAGE_MAX_AGE, KEY_PREFIX, LAYOUTS, drawing
+from wsis.apps.public.charting import IMAGE_MAX_AGE, KEY_PREFIX, LAYOUTS, drawing, picture
+
+#: The pictures of a chart: SVG (shown on the page, scalable) and PNG (for documents and slides).
+FORMATS = {"svg": "image/svg+xml; charset=utf-8", "png": "image/png"}
 
 
 @require_safe
-def chart_image(request: HttpRequest, digest: str, layout: str) -> HttpResponse:
+def chart_image(request: HttpRequest, digest: str, layout: str, fmt: str = "svg") -> HttpResponse:
     if layout not in LAYOUTS:
         raise Http404(f"no chart layout {layout!r}")
+    if fmt not in FORMATS:
+        raise Http404(f"no chart format {fmt!r}")
     key = KEY_PREFIX + digest
-    drawn = drawing(key, layout)
+    draw = picture if fmt == "png" else drawing
+    drawn = draw(key, layout)
     if drawn is None and _order_again(request):
-        drawn = drawing(key, layout)
+        drawn = draw(key, layout)
     if drawn is None:
         raise Http404("no such chart: the page it was on has changed since")
-    response = HttpResponse(drawn, content_type="image/svg+xml; charset=utf-8")
+    response = HttpResponse(drawn, content_type=FORMATS[fmt])
     response["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE}, immutable"
     return response
 

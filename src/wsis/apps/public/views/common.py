@@ -128,6 +128,7 @@ def trend_block(
     unit: str,
     description: str | None = None,
     download_url: str | None = None,
+    embed_url: str | None = None,
 ) -> Any:
     """A time-series chart (one line per entry of ``lines``) with its data table and text alternative;
     None when there is nothing to draw (fewer than two years in all)."""
@@ -171,6 +172,7 @@ def trend_block(
         rows=table,
         releases=releases,
         download_url=download_url,
+        embed_url=embed_url,
     )
 
 

@@ -13,8 +13,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from wsis.apps.federation.domain.discrepancies import discrepancies
+from wsis.apps.public import citation
 from wsis.apps.public import figures as fig
 from wsis.apps.public.views import common
 from wsis.apps.reference.models import ConnectivityTarget, Economy
@@ -162,6 +165,7 @@ def profile(request: HttpRequest, iso3: str) -> HttpResponse:
             unit=unit,
             description=common.chart_description(item["name"], item["series"], unit),
             download_url=common.series_download(item["code"], [economy.iso3]),
+            embed_url=reverse("public:embed_economy", args=[economy.iso3, item["code"]]),
         )
         if block is not None:
             charts.append(block)
@@ -204,5 +208,8 @@ def profile(request: HttpRequest, iso3: str) -> HttpResponse:
                 entries.count() if len(initiatives) == INITIATIVES_SHOWN else len(initiatives)
             ),
             "sources": sources,
+            "cite": citation.of_economy(request, economy, sources),
+            # Where the national statistics office's figure differs from ITU's, both are shown.
+            "national_figures": discrepancies(economy=economy.iso3),
         },
     )

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from wsis.apps.public import citation
 from wsis.apps.public import figures as fig
 from wsis.apps.public.views import common
 from wsis.apps.publishing.domain.catalogue import WORLD
@@ -132,5 +133,6 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
             "dispersion_name": common.indicator_name(catalogue, DISPERSION_OF),
             "ends": names,
             "sources": sources,
+            "cite": citation.of_group(request, group, sources),
         },
     )

@@ -9,6 +9,7 @@ page that names it; an unknown indicator a 404.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -16,12 +17,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from wsis.apps.public import downloads, explorer
+from wsis.apps.public import citation, downloads, explorer
 from wsis.apps.public.charting import ChartBlock, chart_block, chart_locale
 from wsis.apps.public.figures import Releases, cached, sources_of, warehouse_state
 from wsis.apps.public.templatetags.public_format import format_measure, unit_label
 from wsis.apps.reference.models import LocalText
 from wsis.charts import maps, specs
+
+#: The map's width in CSS pixels (wider than the other charts: small countries need the room).
+MAP_WIDTH = 760
 
 
 def problem(request: HttpRequest, message: str, *, status: int, parameter: str | None = None) -> HttpResponse:
@@ -51,7 +55,24 @@ def _selection(
     return series, cover, {"breakdown": breakdown, "year": year, "economies": chosen, "state": state}
 
 
-def page(request: HttpRequest, code: str) -> HttpResponse:
+@dataclass(frozen=True)
+class Shown:
+    """What the indicator page shows for a request: the page and its embeddable charts read the same."""
+
+    series: explorer.Series
+    cover: explorer.Coverage
+    chosen: dict
+    ranked: list[explorer.Row]
+    economies: list[str]
+    lines: list[explorer.Row]
+    table: list[tuple[object, ...]]
+    links: dict[str, list[tuple[str, str]]]
+    charts: dict[str, ChartBlock]
+
+
+def shown(request: HttpRequest, code: str) -> Shown | HttpResponse:
+    """The figures, tables and charts of the indicator page for the request, or the page saying what is
+    wrong with it."""
     found = _selection(request, code)
     if isinstance(found, HttpResponse):
         return found
@@ -71,29 +92,57 @@ def page(request: HttpRequest, code: str) -> HttpResponse:
         "ranking": _download_links(series.code, ranking_query),
         "series": _download_links(series.code, series_query),
     }
+    embeds = {
+        "map": _embed_link(series.code, "map", {**query, "year": year or ""}),
+        "series": _embed_link(series.code, "series", {**query, "economies": ",".join(economies)}),
+    }
+    charts = _charts(series, year, ranked, table, lines, links, embeds)
+    return Shown(series, cover, chosen, ranked, economies, lines, table, links, charts)
+
+
+def _year_links(request: HttpRequest, years: list[str]) -> list[dict[str, str]]:
+    """The page for each year, oldest first, with the other parameters kept: the map's year slider works
+    as plain links, and the script animates it by following them (static/js/map-years.js)."""
+    kept = {k: v for k, v in request.GET.items() if k in ("breakdown", "economies")}
+    return [{"year": y, "url": "?" + urlencode({**kept, "year": y})} for y in sorted(years)]
+
+
+def _embed_link(code: str, part: str, query: dict[str, str]) -> str:
+    return reverse("public:embed_indicator", args=[code, part]) + "?" + urlencode(query)
+
+
+def page(request: HttpRequest, code: str) -> HttpResponse:
+    found = shown(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    series, chosen, ranked, lines = found.series, found.chosen, found.ranked, found.lines
+    breakdown, year, economies = chosen["breakdown"], chosen["year"], found.economies
     context = {
         "series": series,
         "entry": series.entry,
         # One reverse() for the page instead of one per row: the ranking has some two hundred rows.
         "economy_base": reverse("public:economy", args=["XXX"]).removesuffix("XXX/"),
         "year": year,
-        "years": cover.years(breakdown),
+        "years": found.cover.years(breakdown),
         "breakdown": breakdown,
-        "breakdowns": cover.breakdowns if len(cover.counts) > 1 else [],
+        "breakdowns": found.cover.breakdowns if len(found.cover.counts) > 1 else [],
         "economies": economies,
         "api": {
             "metadata": reverse("api-v1:indicator_metadata", kwargs={"code": series.code}),
             "observations": reverse("api-v1:list_observations") + "?" + urlencode({"indicator": series.code}),
         },
         "economies_param": ",".join(economies),
-        "ranking": table,
+        "ranking": found.table,
         "ranking_releases": sources_of(r.figure for r in ranked),
         "sources": sources_of(r.figure for r in (*ranked, *lines)),
         "notes": cached(
             f"indicator-releases:{series.code}", chosen["state"], lambda: explorer.release_notes(series.code)
         ),
-        "downloads": links,
-        "charts": _charts(series, year, ranked, table, lines, links),
+        "downloads": found.links,
+        "charts": found.charts,
+        "ranking_notes": list(data_notes(ranked).items()),
+        "year_links": _year_links(request, found.cover.years(breakdown)),
+        "cite": citation.of_indicator(request, series, sources_of(r.figure for r in (*ranked, *lines))),
     }
     return render(request, "public/indicator.html", context)
 
@@ -106,11 +155,23 @@ def _download_links(code: str, query: dict[str, str]) -> list[tuple[str, str]]:
     ]
 
 
+def data_notes(rows: list[explorer.Row]) -> dict[str, int]:
+    """The publishers' notes on the rows' data points, numbered in the order of the rows (one number per
+    distinct note, as a footnote is numbered once however many figures it explains)."""
+    numbers: dict[str, int] = {}
+    for row in rows:
+        if row.note and row.note not in numbers:
+            numbers[row.note] = len(numbers) + 1
+    return numbers
+
+
 def _table(rows: list[explorer.Row]) -> list[tuple[object, ...]]:
-    """(rank, ISO3, name, value, year, reported/estimated, source) per row, formatted. The source names
-    the release too when the rows come from several; one release is named once, above the table."""
+    """(rank, ISO3, name, value, year, reported/estimated, source, note number or None) per row,
+    formatted. The source names the release too when the rows come from several; one release is named
+    once, above the table. The notes themselves are :func:`data_notes`, listed under the table."""
     estimated, reported = _("estimated"), _("reported")
     one_release = len({r.figure.release.id for r in rows}) == 1
+    notes = data_notes(rows)
     return [
         (
             r.rank,
@@ -124,6 +185,7 @@ def _table(rows: list[explorer.Row]) -> list[tuple[object, ...]]:
                 (r.figure.source or "–") if one_release else f"{r.figure.source or '–'} ({r.figure.release})",
                 "en",
             ),
+            notes.get(r.note),
         )
         for r in rows
     ]
@@ -136,6 +198,7 @@ def _charts(
     table: list[tuple[object, ...]],
     lines: list[explorer.Row],
     links: dict[str, list[tuple[str, str]]],
+    embeds: dict[str, str],
 ) -> dict[str, ChartBlock]:
     """The map of the year (its table alternative is the ranking table printed under it, so the block's
     own table stays short: economy and value) and the time series of the chosen economies."""
@@ -145,13 +208,19 @@ def _charts(
     mapped = maps.iso3_to_numeric()
     if ranked and year:
         title = _("%(indicator)s, %(year)s") % {"indicator": series.name, "year": year}
+        drawn = [r for r in ranked if r.figure.area in mapped]
         out["map"] = chart_block(
             specs.choropleth(
                 # Areas the reference economies do not hold (Kosovo, XKX) have no shape on the map; they
                 # stay in the ranking.
-                {r.figure.area: r.figure.value for r in ranked if r.figure.area in mapped},
+                {r.figure.area: r.figure.value for r in drawn},
                 title=title,
                 legend_title=unit,
+                width=MAP_WIDTH,
+                height=MAP_WIDTH // 2,
+                names={r.figure.area: str(r.name) for r in drawn},
+                notes={r.figure.area: r.note for r in drawn if r.note},
+                tooltip_labels=_tooltip_labels(),
                 **where,
             ),
             title=title,
@@ -160,10 +229,14 @@ def _charts(
             rows=[(name, value) for _rank, _area, name, value, *_rest in table],
             releases=[r.id for r in sources_of(r.figure for r in ranked)],
             download_url=links["ranking"][0][1],
-            note=_(
+            embed_url=embeds["map"],
+            note=_("Hatched: no figure for that year.")
+            + " "
+            + _(
                 "The boundaries and names shown and the designations used on this map do not imply "
                 "official endorsement or acceptance by the United Nations."
             ),
+            interactive=True,
         )
     if lines:
         title = _("%(indicator)s over time") % {"indicator": series.name}
@@ -173,6 +246,7 @@ def _charts(
                 "year": int(r.figure.period),
                 "value": r.figure.value,
                 "estimated": r.figure.estimated,
+                "note": r.note,
             }
             for r in lines
         ]
@@ -183,18 +257,36 @@ def _charts(
             y_title=unit,
             reported_label=_("reported"),
             estimated_label=_("estimated"),
+            tooltip_labels={**_tooltip_labels(), "series": _("Economy"), "year": _("Year")},
             **where,
         )
+        notes = {r.note: LocalText(r.note, "en") for r in lines}
         out["series"] = chart_block(
             spec,
             title=title,
             description=_series_description(series, lines),
-            columns=[_("Economy"), _("Value"), _("Year"), _("Reported / estimated"), _("Source")],
-            rows=[row[2:] for row in _table(lines)],
+            columns=[
+                _("Economy"),
+                _("Value"),
+                _("Year"),
+                _("Reported / estimated"),
+                _("Source"),
+                _("Publisher's note"),
+            ],
+            rows=[
+                (*row[2:7], notes[r.note] if r.note else None)
+                for row, r in zip(_table(lines), lines, strict=True)
+            ],
+            interactive=True,
             releases=[r.id for r in sources_of(r.figure for r in lines)],
             download_url=links["series"][0][1],
+            embed_url=embeds["series"],
         )
     return out
+
+
+def _tooltip_labels() -> dict[str, str]:
+    return {"economy": _("Economy"), "value": _("Value"), "note": _("Publisher's note")}
 
 
 def _map_description(series: explorer.Series, year: str, ranked: list[explorer.Row]) -> str:

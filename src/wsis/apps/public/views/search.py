@@ -58,7 +58,8 @@ def economies(needle: str) -> list[Economy]:
 
 
 def _warehouse_codes() -> list[str]:
-    return sorted(set(Observation.objects.order_by().values_list("indicator", flat=True).distinct()))
+    visible = Observation.objects.visible().order_by()
+    return sorted(set(visible.values_list("indicator", flat=True).distinct()))
 
 
 def indicators(needle: str) -> list[tuple[str, str]]:

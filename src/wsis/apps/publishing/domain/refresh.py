@@ -41,11 +41,16 @@ from wsis.apps.publishing.signals import publication_made
 from wsis.apps.reference.models import ConnectivityTarget, Economy, Indicator, Membership, ReferenceRelease
 from wsis.apps.warehouse.models import Observation, Release
 from wsis.engine.measure import inequality as ineq
+from wsis.engine.measure.divides import ITU_BANDS, parity_score
 from wsis.engine.measure.memberships import members_on, period_date
 from wsis.engine.measure.tidy import MeasureInputError
 from wsis.engine.readers.observation import DISAGGREGATIONS
 
 log = logging.getLogger(__name__)
+
+#: Indicators whose women's and men's figures are aggregated too, with the gender parity score (para 59 of
+#: the resolution): Internet use, and mobile-phone ownership (SDG 5.b.1).
+BY_SEX = ("i99H", "IT_MOB_OWN")
 
 #: Retired publications kept (with their figures) besides the current one, for comparison and rollback.
 KEEP_RETIRED = 3
@@ -121,10 +126,11 @@ def up_to_date() -> bool:
 
 def inputs_state() -> dict[str, Any]:
     """What the figures are computed from, kept with the publication: the releases and the reference."""
+    # Releases under embargo are no input until their time (their figures are not the latest either).
     releases = list(
-        Release.objects.order_by("id").values_list(
-            "id", "publisher", "name", "observation_count", "checksum", "synthetic"
-        )
+        Release.objects.visible()
+        .order_by("id")
+        .values_list("id", "publisher", "name", "observation_count", "checksum", "synthetic")
     )
     members = Membership.objects.aggregate(last=Max("id"))
     reference = ReferenceRelease.objects.aggregate(last=Max("loaded_at"))
@@ -161,17 +167,20 @@ def _collect() -> Iterator[tuple[str, Any]]:
                     found = _dispersion(indicator, group, newest.period)
                     key = cat.dispersion_key(indicator, group, newest.period)
                     yield key, found.to_json() if found else None
+    for indicator in BY_SEX:
+        log.info("refresh: aggregates of %s by sex", indicator)
+        yield from _by_sex(indicator, groups)
     log.info("refresh: progress towards the targets")
     yield from _progress()
     log.info("refresh: composite index")
     _index()
 
 
-def latest_year(indicator: str) -> int | None:
-    """The newest year any economy has a (total) figure of ``indicator`` for."""
+def latest_year(indicator: str, sex: str = "_T") -> int | None:
+    """The newest year any economy has a (total, or ``sex``) figure of ``indicator`` for."""
     found = (
         Observation.objects.filter(is_latest=True, indicator=indicator, area_kind="economy")
-        .filter(**{d: "_T" for d in DISAGGREGATIONS})
+        .filter(**({d: "_T" for d in DISAGGREGATIONS} | {"sex": sex}))
         .filter(period__regex=r"^\d{4}$")
         .aggregate(last=Max("period"))["last"]
     )
@@ -200,6 +209,11 @@ def _aggregates(indicator: str, groups: list[str]) -> dict[str, list[Computed]]:
         computation = save(compute.aggregate(indicator, groups, years))
     except UnknownInput:
         return {}
+    return _as_computed(computation, indicator)
+
+
+def _as_computed(computation: Computation, indicator: str) -> dict[str, list[Computed]]:
+    """A stored aggregate computation as published figures, by group."""
     releases = _refs(computation)
     unit = Indicator.objects.filter(code=indicator).values_list("unit", flat=True).first() or ""
     out: dict[str, list[Computed]] = defaultdict(list)
@@ -221,6 +235,72 @@ def _aggregates(indicator: str, groups: list[str]) -> dict[str, list[Computed]]:
             )
         )
     return dict(out)
+
+
+def _by_sex(indicator: str, groups: list[str]) -> Iterator[tuple[str, Any]]:
+    """Women's and men's aggregates of ``indicator`` per group (engine aggregates of the F and M figures,
+    each weighted by total population, as the engine assesses parity targets) and the gender parity score
+    women / men with ITU's bands, under ``sex_key``. Nothing when the warehouse holds no F and M figures."""
+    ends = [latest_year(indicator, sex) for sex in "FM"]
+    if None in ends:
+        return
+    last = min(e for e in ends if e is not None)
+    years = list(range(last - cat.LOOKBACK_YEARS + 1, last + 1))
+    sides = {}
+    for sex in "FM":
+        # The engine's aggregation with a breakdown, as its progress assessment of parity targets runs it
+        # (``compute.aggregate`` takes no breakdown; the same parameters are stored with the result).
+        try:
+            results, parameters, releases = compute._aggregates(
+                indicator,
+                groups,
+                years,
+                kind=None,
+                impute=compute.DEFAULT_IMPUTATION,
+                min_coverage=0.5,
+                reported_only=False,
+                release=None,
+                breakdown={"sex": sex},
+            )
+        except UnknownInput:
+            return
+        computation = save(
+            build(
+                Computation.Kind.AGGREGATE,
+                parameters=parameters,
+                result={"aggregates": [r.to_dict() for r in results]},
+                releases=releases,
+                methodology=f"aggregate/{parameters['kind']}",
+                methodology_version=compute.METHOD_VERSION,
+                status="refused" if any(r.status != "ok" for r in results) else "ok",
+            )
+        )
+        sides[sex] = _as_computed(computation, indicator)
+    for group in sorted(set(sides["F"]) & set(sides["M"])):
+        women = {c.period: c for c in sides["F"][group]}
+        men = {c.period: c for c in sides["M"][group]}
+        parity = []
+        for period in sorted(set(women) & set(men)):
+            f, m = women[period].value, men[period].value
+            if f is None or m is None or m <= 0:
+                continue
+            score = parity_score(f, m)
+            parity.append(
+                {"period": period, "value": score, "band": ITU_BANDS.classify(score), "bands": "itu"}
+            )
+        yield (
+            sex_key(indicator, group),
+            {
+                "F": [c.to_json() for c in sides["F"][group]],
+                "M": [c.to_json() for c in sides["M"][group]],
+                "parity": parity,
+            },
+        )
+
+
+def sex_key(indicator: str, group: str) -> str:
+    """Where the breakdown by sex of an aggregate is published: beside the aggregate's own key."""
+    return f"{cat.aggregates_key(indicator, group)}/by-sex"
 
 
 def _dispersion(indicator: str, group: str, period: int) -> Computed | None:

@@ -8,6 +8,7 @@ queue too. IATI activities with nothing ICT-related are skipped and listed with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -74,7 +75,10 @@ def import_limit() -> int:
     return int(getattr(settings, "WSIS_REGISTRY_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def import_file(*, name: str, content: bytes, organization, actor) -> ImportReport:
+def import_file(
+    *, name: str, content: bytes, organization, actor, progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    """``progress(done, total)`` is told how far the check of the records has gone (background imports)."""
     report = ImportReport(source=name)
     limit = import_limit()
     if len(content) > limit:
@@ -97,7 +101,9 @@ def import_file(*, name: str, content: bytes, organization, actor) -> ImportRepo
         return report
     try:
         with transaction.atomic():
-            for where, data in records:
+            for done, (where, data) in enumerate(records):
+                if progress is not None:
+                    progress(done, len(records))
                 # Suggested action lines are for the organization to confirm: the entry stays a draft.
                 because = data.pop("suggested_because", None)
                 note = f"; action lines suggested from {', '.join(because)}" if because else ""
@@ -133,6 +139,8 @@ def import_file(*, name: str, content: bytes, organization, actor) -> ImportRepo
                         report.created.append(entry.ref)
                 except RegistryError as exc:
                     report.errors.append(f"{where}: {exc}")
+            if progress is not None:
+                progress(len(records), len(records))
             if report.errors:
                 raise _Rollback
     except _Rollback:

@@ -13,6 +13,7 @@ paragraphs: nothing here depends on the clock.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count
@@ -30,9 +31,12 @@ from wsis.apps.reports.domain.facts import (
     Fact,
     aggregate_fact,
     count_fact,
+    missing_series,
     newest_aggregate,
     offline_fact,
     progress_facts,
+    sex_facts,
+    sex_refusal,
 )
 from wsis.apps.reports.domain.writing import Draft
 from wsis.apps.reports.enums import DJANGO_LANGUAGE, ContributionState, ReportSection
@@ -40,10 +44,15 @@ from wsis.apps.reports.models import Call, Contribution, Excerpt
 
 INTERNET = "i99H"
 MOBILE_BROADBAND = "i911mw"
+#: Mobile-phone ownership by sex (SDG 5.b.1), the other series whose parity the key trends give.
+MOBILE_OWNERSHIP = "IT_MOB_OWN"
 #: Groups of the key trends, as the resolution names them (paras 10, 33): the vulnerable groups, then
 #: the World Bank income groups.
 VULNERABLE = ("LDC", "LLDC", "SIDS")
 INCOME = ("HIC", "UMC", "LMC", "LIC")
+#: ITU's regions: where figures by sex cover too little of the world for a world aggregate, the key trends
+#: give the regions the engine could aggregate.
+ITU_REGIONS = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR")
 #: Targets whose state the key trends give: Broadband Commission 2025 (Internet use, affordability) and
 #: SDG 9.c (mobile-broadband coverage in LDCs).
 TARGETS = ("BBC2025-3.WLD", "BBC2025-3.DEVELOPING", "BBC2025-3.LDC", "BBC2025-2", "SDG-9.c")
@@ -272,16 +281,7 @@ def _trends(year: int, language: str, world: Any, offline: Fact | None) -> list[
             )
             out.append(d)
 
-    d = Draft("trends.gender", "trends", language)
-    d.say(
-        pgettext(
-            "report",
-            "The gender parity score of Internet use (paragraph 59 of the resolution) is not part of the "
-            "current publication: no breakdown by sex is aggregated for the world, so this report gives no "
-            "figure for it.",
-        )
-    )
-    out.append(d)
+    out.append(_gender(year, language))
 
     d = Draft("trends.mobile", "trends", language)
     found = newest_aggregate(MOBILE_BROADBAND, "WLD", year)
@@ -370,6 +370,72 @@ def _trends(year: int, language: str, world: Any, offline: Fact | None) -> list[
     return out
 
 
+def _band(band: str) -> str:
+    return {
+        "parity": pgettext("report", "parity"),
+        "almost parity": pgettext("report", "almost parity"),
+        "disparity (disadvantaged behind)": pgettext("report", "disparity, women behind"),
+        "disparity (reversed)": pgettext("report", "disparity, men behind"),
+    }.get(band, band)
+
+
+def _gender(year: int, language: str) -> Draft:
+    """The gender gap and parity score (para 59): women's and men's figures and their ratio, from the
+    publication's breakdown by sex, for the world and every group of the report or ITU region the engine
+    could aggregate them for; where it refused the world, how little of it figures by sex cover."""
+    d = Draft("trends.gender", "trends", language)
+    for indicator, label, lead in (
+        (INTERNET, "Individuals using the Internet", pgettext("report", "Internet use")),
+        (MOBILE_OWNERSHIP, "Individuals owning a mobile phone", pgettext("report", "Mobile-phone ownership")),
+    ):
+        parts, groups = [], []
+        for group in ("WLD", *VULNERABLE, *INCOME, *ITU_REGIONS):
+            found = sex_facts(indicator, label, group, year)
+            if found is None:
+                continue
+            groups.append(group)
+            parts.append(
+                pgettext(
+                    "report",
+                    "%(group)s: women %(female)s, men %(male)s, a gender parity score of %(score)s "
+                    "(%(band)s) in %(period)s",
+                )
+                % {
+                    "group": _group_name(group, language),
+                    "female": d.cite(found.female),
+                    "male": d.cite(found.male),
+                    "score": d.cite(found.parity, 2),
+                    "band": _band(found.band),
+                    "period": found.parity.year,
+                }
+            )
+        world = None if "WLD" in groups else sex_refusal(indicator, label, "WLD", year)
+        if world is not None:
+            d.say(
+                pgettext(
+                    "report",
+                    "%(lead)s: no world figure by sex is given, because only %(share)s of the world's "
+                    "population had a reported figure by sex in %(period)s.",
+                )
+                % {"lead": lead, "share": d.cite(world), "period": world.year}
+            )
+        if parts:
+            d.say(
+                pgettext("report", "%(lead)s by sex (paragraph 59 of the resolution): %(list)s.")
+                % {"lead": lead, "list": d.listing(parts)}
+            )
+        elif world is None:
+            d.say(
+                pgettext(
+                    "report",
+                    "%(lead)s: the current publication holds no figures by sex for the world or the groups "
+                    "of this report, so it gives no gender parity score for it.",
+                )
+                % {"lead": lead}
+            )
+    return d
+
+
 def _idi(language: str) -> Draft:
     """The ICT Development Index where a refresh computed and stored it (its inputs are ten ITU series)."""
     from wsis.apps.measure.domain.results import provenance
@@ -385,13 +451,30 @@ def _idi(language: str) -> Draft:
     )
     scored = len(stored.result.get("economies", [])) if stored else 0
     if not scored:
-        d.say(
-            pgettext(
-                "report",
-                "The ICT Development Index is not computed in the current publication: the warehouse does not "  # noqa: E501 - one translatable sentence
-                "hold all ten of its ITU series.",
+        from wsis.engine.measure.index.methodology import load_methodology
+
+        series = [leaf.indicator for leaf in load_methodology(catalogue.INDEX).root.leaves()]
+        missing = missing_series(series)
+        if missing:
+            d.say(
+                npgettext(
+                    "report",
+                    "The ICT Development Index is not computed in the current publication: the warehouse "
+                    "holds no figure of %(missing)s, %(n)s of its %(total)s ITU series.",
+                    "The ICT Development Index is not computed in the current publication: the warehouse "
+                    "holds no figures of %(missing)s, %(n)s of its %(total)s ITU series.",
+                    len(missing),
+                )
+                % {"missing": ", ".join(missing), "n": len(missing), "total": len(series)}
             )
-        )
+        else:
+            d.say(
+                pgettext(
+                    "report",
+                    "The ICT Development Index is not computed in the current publication: the warehouse does not "  # noqa: E501 - one translatable sentence
+                    "hold all ten of its ITU series.",
+                )
+            )
         return d
     from wsis.apps.publishing.domain.published import ReleaseRef
 
@@ -461,7 +544,6 @@ def _registry(year: int, language: str, by: str) -> Draft:
         release=release,
         method="published initiatives, not merged or inactive",
     )
-    parts = []
     if by == "region":
         rows = (
             entries.exclude(countries__region=None)
@@ -472,17 +554,16 @@ def _registry(year: int, language: str, by: str) -> Draft:
         from wsis.apps.reference.models import Region
 
         names = {r.m49: localized_text(r.names, language) for r in Region.objects.all()}
-        for row in rows:
-            code = row["countries__region"]
-            fact = count_fact(
-                f"registry.region.{code}",
-                f"Initiatives in region {code}",
-                row["n"],
-                source=_platform_source(),
-                release=release,
-                method="published initiatives with a country of implementation in the region",
-            )
-            parts.append(f"{names.get(code, code)}: {d.cite(fact, 0)}")
+        parts = _cited_counts(
+            d,
+            rows,
+            "countries__region",
+            key="region",
+            label="Initiatives in region {}",
+            method="published initiatives with a country of implementation in the region",
+            release=release,
+            name=lambda code: names.get(code, code),
+        )
         d.say(
             npgettext(
                 "report",
@@ -496,19 +577,16 @@ def _registry(year: int, language: str, by: str) -> Draft:
             d.say(pgettext("report", "By region of implementation: %(list)s.") % {"list": d.listing(parts)})
     elif by == "line":
         rows = entries.values("action_lines").annotate(n=Count("id", distinct=True)).order_by("action_lines")
-        for row in rows:
-            code = row["action_lines"]
-            if code is None:
-                continue
-            fact = count_fact(
-                f"registry.line.{code}",
-                f"Initiatives under action line {code}",
-                row["n"],
-                source=_platform_source(),
-                release=release,
-                method="published initiatives tagged with the action line",
-            )
-            parts.append(f"{code}: {d.cite(fact, 0)}")
+        parts = _cited_counts(
+            d,
+            rows,
+            "action_lines",
+            key="line",
+            label="Initiatives under action line {}",
+            method="published initiatives tagged with the action line",
+            release=release,
+            name=str,
+        )
         d.say(
             npgettext(
                 "report",
@@ -527,23 +605,52 @@ def _registry(year: int, language: str, by: str) -> Draft:
             .order_by("organization__stakeholder_type")
         )
         labels = dict(StakeholderType.choices)
-        for row in rows:
-            code = row["organization__stakeholder_type"]
-            fact = count_fact(
-                f"registry.type.{code}",
-                f"Initiatives by {code} organizations",
-                row["n"],
-                source=_platform_source(),
-                release=release,
-                method="published initiatives by the stakeholder type of their organization",
-            )
-            parts.append(f"{labels.get(code, code)}: {d.cite(fact, 0)}")
+        parts = _cited_counts(
+            d,
+            rows,
+            "organization__stakeholder_type",
+            key="type",
+            label="Initiatives by {} organizations",
+            method="published initiatives by the stakeholder type of their organization",
+            release=release,
+            name=lambda code: str(labels.get(code, code)),
+        )
         d.say(
             pgettext("report", "By stakeholder type: %(list)s.") % {"list": d.listing(parts)}
             if parts
             else pgettext("report", "No initiative is published in the registry yet.")
         )
     return d
+
+
+def _cited_counts(
+    d: Draft,
+    rows: Any,
+    column: str,
+    *,
+    key: str,
+    label: str,
+    method: str,
+    release: str,
+    name: Callable[[Any], str],
+) -> list[str]:
+    """``name: count`` items of a list, one per row (``column`` and its count ``n``), each count footnoted
+    as a registry statistic; rows without a value of ``column`` are left out."""
+    parts = []
+    for row in rows:
+        code = row[column]
+        if code is None:
+            continue
+        fact = count_fact(
+            f"registry.{key}.{code}",
+            label.format(code),
+            row["n"],
+            source=_platform_source(),
+            release=release,
+            method=method,
+        )
+        parts.append(f"{name(code)}: {d.cite(fact, 0)}")
+    return parts
 
 
 def _prizes(year: int, language: str) -> Draft:

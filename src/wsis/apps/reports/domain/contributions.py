@@ -20,7 +20,7 @@ from django.utils import timezone
 from wsis.apps.reference.models import ActionLine
 from wsis.apps.registry.enums import State as InitiativeState
 from wsis.apps.registry.models import Initiative
-from wsis.apps.reports.domain import ReportsError
+from wsis.apps.reports.domain import EditConflict, ReportsError
 from wsis.apps.reports.domain.calls import questions
 from wsis.apps.reports.enums import LANGUAGES, ContributionState, QuestionKind
 from wsis.apps.reports.models import (
@@ -147,12 +147,17 @@ def save(
     submit: bool = False,
     files: Mapping[str, tuple[str, bytes]] | None = None,
     now: dt.datetime | None = None,
+    based_on: int | None = None,
 ) -> Contribution:
     """Save (``submit`` False) or submit the organization's contribution as a new version. ``answers``
     maps question ids (as text) to values; ``files`` maps attachment questions to (name, bytes), added
     to those already attached. Refused - nothing stored - when the call is closed or not yet open, the
     organization was not invited, the language is not one of the call's, an answer does not fit its
-    question, a file is not what it claims, or (on submission) a required question is unanswered."""
+    question, a file is not what it claims, or (on submission) a required question is unanswered.
+
+    ``based_on``: the version the member started from (0 for a new contribution; the answer page always
+    sends it). When another member saved a newer version since, :class:`EditConflict` carries both sets
+    of answers and nothing is stored - co-editors never overwrite each other."""
     now = now or timezone.now()
     if now >= call.closes_at:
         raise ReportsError(
@@ -197,6 +202,19 @@ def save(
         contribution, _ = Contribution.objects.select_for_update().get_or_create(
             call=call, organization=organization, defaults={"language": language}
         )
+        if based_on is not None and contribution.version != based_on:
+            last = contribution.versions.select_related("author").order_by("-number").first()
+            who = last.author.get_username() if last else ""
+            raise EditConflict(
+                f"{organization}'s contribution changed since you opened it: you started from version "
+                f"{based_on}, and {who or 'another member'} saved version {contribution.version} since. "
+                "Your answers were not saved: they are shown below, beside the newer ones; save again to "
+                "put yours on top.",
+                theirs=dict(contribution.answers),
+                yours=dict(answers),
+                revision=contribution.version,
+                by=who,
+            )
         for question, name, content, content_type in pending:
             stored_as = secrets.token_hex(16)
             (storage_dir() / stored_as).write_bytes(content)

@@ -64,7 +64,8 @@ def _section_titles(report: Report) -> dict[str, str]:
 def document(report: Report, *, live: bool = False) -> dict[str, Any]:
     """The report as plain data. A frozen report's is the one kept when it was frozen, unless ``live``."""
     if report.final is not None and not live:
-        return report.final
+        # The symbol may be given between freezing and publishing: it is read from the report.
+        return {**report.final, "symbol": report.symbol}
     with translation.override(DJANGO_LANGUAGE[report.language]):
         titles = _section_titles(report)
         sections: list[dict[str, Any]] = []
@@ -123,6 +124,7 @@ def document(report: Report, *, live: bool = False) -> dict[str, Any]:
             "html_language": DJANGO_LANGUAGE[report.language],
             "direction": "rtl" if report.language == "ar" else "ltr",
             "title": _title(report),
+            "symbol": report.symbol,
             "state": report.state,
             "publication": report.publication_token,
             "generated_at": report.generated_at.isoformat() if report.generated_at else None,

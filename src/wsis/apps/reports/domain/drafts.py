@@ -9,14 +9,16 @@ is on the site in HTML, PDF and DOCX, with the JSON and CSV of its figures.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from wsis.apps.publishing.domain import current
-from wsis.apps.reports.domain import ReportsError
+from wsis.apps.reports.domain import EditConflict, ReportsError
 from wsis.apps.reports.domain.writing import Draft
 from wsis.apps.reports.enums import LANGUAGES, ReportKind, ReportState
 from wsis.apps.reports.models import Paragraph, Report, ReportVersion
@@ -100,6 +102,8 @@ def generate(*, kind: str, year: int, language: str = "en", subject: str = "", b
                 found.position, found.section, found.numbered = position, d.section, d.numbered
                 found.generated, found.excerpt = d.text, d.excerpt
                 if not found.edited:
+                    if found.text != d.text:
+                        found.revision += 1  # an editor's page based on the old text is now stale
                     found.text, found.figures = d.text, figures
                 found.save()
             keep.add(d.key)
@@ -114,9 +118,14 @@ def generate(*, kind: str, year: int, language: str = "en", subject: str = "", b
     return report
 
 
-def edit(*, report: Report, key: str, text: str, by) -> Paragraph:
+def edit(*, report: Report, key: str, text: str, by, based_on: int | None = None) -> Paragraph:
     """Replace a paragraph's text; it is marked edited and keeps its text at the next regeneration.
-    Footnote markers ``[^k]`` must point at the paragraph's figures."""
+    Footnote markers ``[^k]`` must point at the paragraph's figures.
+
+    ``based_on`` is the paragraph's revision the editor started from (the pages always send it): when
+    someone changed the paragraph since, the edit is refused with :class:`EditConflict` carrying both
+    texts, and nothing is stored. The check and the write are one conditional UPDATE, so of two editors
+    saving at the same instant on SQLite or PostgreSQL exactly one wins and the other is told."""
     if report.state in (ReportState.FROZEN, ReportState.PUBLISHED):
         raise ReportsError(f"the report is {report.state}: it can no longer be edited")
     paragraph = report.paragraphs.filter(key=key).first()
@@ -133,10 +142,30 @@ def edit(*, report: Report, key: str, text: str, by) -> Paragraph:
             f"(it has {len(paragraph.figures)})"
         )
     with transaction.atomic():
-        paragraph.text, paragraph.edited, paragraph.edited_by = text, True, by
-        paragraph.save()
+        base = paragraph.revision if based_on is None else based_on
+        changed = Paragraph.objects.filter(pk=paragraph.pk, revision=base).update(
+            text=text, edited=True, edited_by=by, revision=F("revision") + 1
+        )
+        if not changed:
+            paragraph.refresh_from_db()
+            raise conflict(paragraph, yours=text, based_on=base)
+        paragraph.refresh_from_db()
         _version(report, f"paragraph {key} edited", by)
     return paragraph
+
+
+def conflict(paragraph: Paragraph, *, yours: str, based_on: int) -> EditConflict:
+    who = paragraph.edited_by.get_username() if paragraph.edited_by else ""
+    return EditConflict(
+        f"Paragraph {paragraph.key} changed since you opened it (your edit was based on revision "
+        f"{based_on}; it is now at revision {paragraph.revision}"
+        + (f", saved by {who}" if who else ", regenerated from the data")
+        + "). Your text was not saved: compare both texts below and save again.",
+        theirs=paragraph.text,
+        yours=yours,
+        revision=paragraph.revision,
+        by=who,
+    )
 
 
 def revert(*, report: Report, key: str, by) -> Paragraph:
@@ -145,6 +174,8 @@ def revert(*, report: Report, key: str, by) -> Paragraph:
     if report.state in (ReportState.FROZEN, ReportState.PUBLISHED):
         raise ReportsError(f"the report is {report.state}: it can no longer be edited")
     with transaction.atomic():
+        if paragraph.text != paragraph.generated:
+            paragraph.revision += 1
         paragraph.text, paragraph.edited, paragraph.edited_by = paragraph.generated, False, None
         paragraph.save()
         _version(report, f"paragraph {key} back to the generated text", by)
@@ -163,6 +194,28 @@ def diff(report: Report, old: int, new: int) -> str:
     return "".join(
         difflib.unified_diff(lines(versions[old]), lines(versions[new]), f"version {old}", f"version {new}")
     )
+
+
+#: A UN document symbol: series symbols joined by a dash, each a body and its parts separated by slashes
+#: (``A/81/65-E/2026/11``, ``E/CN.16/2026/2``, ``A/RES/70/125``). The en dash of printed symbols is kept.
+SYMBOL_PART = r"[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.]{0,15}){1,5}"
+SYMBOL = re.compile(rf"{SYMBOL_PART}(?:[-–]{SYMBOL_PART}){{0,3}}")
+
+
+def set_symbol(*, report: Report, symbol: str, by) -> Report:
+    """Give the report its UN document symbol (empty to remove it), until it is published."""
+    symbol = symbol.strip()
+    if report.state == ReportState.PUBLISHED:
+        raise ReportsError("the report is published: its document symbol can no longer change")
+    if symbol and not SYMBOL.fullmatch(symbol):
+        raise ReportsError(
+            f"document symbol {symbol!r}: expected a UN symbol such as A/81/65-E/2026/11 (series in "
+            "capitals, "
+            "parts separated by slashes, two series joined by a dash)"
+        )
+    report.symbol = symbol
+    report.save(update_fields=["symbol"])
+    return report
 
 
 def to_review(*, report: Report, by) -> Report:

@@ -80,7 +80,7 @@ def newest_aggregate(indicator: str, group: str, year: int) -> Computed | None:
 def world_population(period: int) -> tuple[float, ReleaseRef] | None:
     """The summed population of every economy of the reference knowledge in ``period`` (the weights of
     the world aggregate), with the release it comes from; None without it."""
-    rows = Observation.objects.filter(
+    rows = Observation.objects.visible().filter(
         is_latest=True,
         indicator=POPULATION,
         area_kind="economy",
@@ -170,3 +170,111 @@ def count_fact(key: str, label: str, value: int, *, source: str, release: str, m
         release=release,
         method=method,
     )
+
+
+def sex_key(indicator: str, group: str) -> str:
+    """Where a refresh publishes the breakdown by sex of an aggregate (``publishing.domain.refresh``,
+    which reports may not import: it runs the engine)."""
+    return f"{catalogue.aggregates_key(indicator, group)}/by-sex"
+
+
+@dataclass(frozen=True)
+class SexFacts:
+    """Women's and men's figures of one group and year, and their gender parity score."""
+
+    female: Fact
+    male: Fact
+    parity: Fact
+    band: str
+
+
+def sex_facts(indicator: str, label: str, group: str, year: int) -> SexFacts | None:
+    """The newest year no later than ``year`` in which the current publication has the women's and the
+    men's aggregates of ``indicator`` for ``group`` (both accepted by the engine) and their parity score."""
+    found = current.figure(sex_key(indicator, group))
+    if not found:
+        return None
+    women = {c["period"]: c for c in found["F"] if c["status"] == "ok" and c["value"] is not None}
+    men = {c["period"]: c for c in found["M"] if c["status"] == "ok" and c["value"] is not None}
+    scores = {p["period"]: p for p in found["parity"]}
+    periods = [p for p in set(women) & set(men) & set(scores) if int(p) <= year]
+    if not periods:
+        return None
+    period = max(periods)
+    common = {"indicator": indicator, "group": group, "report_year": year}
+    f = aggregate_fact(
+        f"trends.gender.{indicator}.{group}.F",
+        f"{label}, women, {group}",
+        indicator,
+        group,
+        year,
+        Computed.from_json(women[period]),
+    )
+    m = aggregate_fact(
+        f"trends.gender.{indicator}.{group}.M",
+        f"{label}, men, {group}",
+        indicator,
+        group,
+        year,
+        Computed.from_json(men[period]),
+    )
+    score = scores[period]
+    publishers, releases = _sources(
+        [*Computed.from_json(women[period]).releases, *Computed.from_json(men[period]).releases]
+    )
+    parity = Fact(
+        key=f"trends.gender.{indicator}.{group}.parity",
+        label=f"Gender parity score of {label.lower()}, {group}",
+        value=float(score["value"]),
+        unit="ratio",
+        year=int(period),
+        source=publishers,
+        release=releases,
+        method=(
+            f"gender parity score (ITU): women's / men's aggregate, {score['bands']} bands "
+            "(parity 0.98-1.02); "
+            f"computations {women[period]['computation']} (women) and {men[period]['computation']} (men)"
+        ),
+        computation=women[period]["computation"],
+        extra={**common, "band": score["band"], "female": f.value, "male": m.value},
+    )
+    return SexFacts(female=f, male=m, parity=parity, band=score["band"])
+
+
+def sex_refusal(indicator: str, label: str, group: str, year: int) -> Fact | None:
+    """When the engine refused the women's aggregate of ``indicator`` for ``group`` (too few of its people
+    covered by figures by sex), the newest such refusal no later than ``year``: the share of the group's
+    population with a reported figure, footnoted with the engine's reason. None otherwise."""
+    found = current.figure(sex_key(indicator, group))
+    refused = [
+        c
+        for c in (found or {}).get("F", [])
+        if c["status"] == "refused" and c.get("reported_share") is not None and int(c["period"]) <= year
+    ]
+    if not refused:
+        return None
+    newest = Computed.from_json(max(refused, key=lambda c: c["period"]))
+    publishers, releases = _sources(newest.releases)
+    return Fact(
+        key=f"trends.gender.{indicator}.{group}.coverage",
+        label=f"Population of {group} with a reported figure of {label.lower()} by sex",
+        value=100.0 * float(newest.reported_share or 0.0),
+        unit="percent",
+        year=newest.period,
+        source=publishers,
+        release=releases,
+        method=f"{newest.methodology}: {newest.message}; computation {newest.computation}",
+        computation=newest.computation,
+        extra={"indicator": indicator, "group": group, "report_year": year, "status": "refused"},
+    )
+
+
+def missing_series(indicators: Sequence[str]) -> list[str]:
+    """Of ``indicators``, those the warehouse holds no economy's figure of: the inputs a computation of
+    the publication lacks, named as such in the report."""
+    held = set(
+        Observation.objects.filter(indicator__in=list(indicators), area_kind="economy")
+        .values_list("indicator", flat=True)
+        .distinct()
+    )
+    return [i for i in indicators if i not in held]

@@ -12,6 +12,8 @@ footnoted figures, edits kept, versions, freeze and publish, HTML, PDF and DOCX)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils import translation
@@ -33,8 +35,23 @@ from wsis.apps.reports.enums import DJANGO_LANGUAGE, ContributionState, Question
 from wsis.apps.reports.models import Contribution, Question
 
 
+@dataclass(frozen=True)
+class LineSection:
+    """A section another app adds to the action line report (the workspaces add their decisions and
+    issues of the year): its key, its title in the active language, and its paragraphs."""
+
+    key: str
+    title: Callable[[], str]
+    build: Callable[[ActionLine, int, str], list[Draft]]
+
+
+#: Filled by other apps' ``ready()``; the report need not know them.
+LINE_SECTIONS: dict[str, LineSection] = {}
+
+
 def section_titles() -> dict[str, str]:
     return {
+        **{s.key: s.title() for s in LINE_SECTIONS.values()},
         "summary": pgettext("report", "Summary"),
         "indicators": pgettext("report", "Key ICT indicators"),
         "targets": pgettext("report", "Progress towards the connectivity targets"),
@@ -324,4 +341,6 @@ def build_action_line(year: int, subject: str, language: str) -> list[Draft]:
         else:
             d.say(pgettext("report", "No WSIS Prizes winners are recorded for %(year)s.") % {"year": year})
         out.append(d)
+        for section in LINE_SECTIONS.values():
+            out.extend(section.build(line, year, language))
     return out

@@ -23,7 +23,8 @@ def _kind_label(doc: dict[str, Any]) -> str:
 
 
 def _running_head(doc: dict[str, Any]) -> str:
-    head = " ".join(p for p in (_kind_label(doc), doc["subject"], str(doc["year"])) if p)
+    # UN documents carry their symbol on every page; without one, the kind, subject and year.
+    head = doc.get("symbol") or " ".join(p for p in (_kind_label(doc), doc["subject"], str(doc["year"])) if p)
     return "".join(c for c in head if c not in '"\\')
 
 
@@ -84,6 +85,12 @@ def docx(doc: dict[str, Any]) -> bytes:
                 run_properties.append(run_properties.makeelement(qn("w:rtl"), {}))
 
     with translation.override(DJANGO_LANGUAGE[doc["language"]]):
+        if doc.get("symbol"):
+            # The symbol heads the first page, at the outer margin, as on UN documents.
+            symbol = out.add_paragraph()
+            symbol.add_run(doc["symbol"]).bold = True
+            symbol.alignment = WD_ALIGN_PARAGRAPH.LEFT if rtl else WD_ALIGN_PARAGRAPH.RIGHT
+            section.header.paragraphs[0].text = doc["symbol"]
         mark_rtl(out.add_paragraph(_kind_label(doc)))
         mark_rtl(out.add_heading(doc["title"], level=0))
         for s in doc["sections"]:

@@ -43,7 +43,8 @@ def dump(folder: Path) -> dict[str, str]:
     frame = to_frame(select())
     written = [export(frame, folder / f"observations.{EXTENSIONS[fmt]}", fmt) for fmt in FORMATS]
     written.append(write_sdmx_structure(folder / "structure.sdmx.xml"))
-    releases = [r.describe() for r in Release.objects.order_by("id")]
+    # Releases under embargo are not public yet: neither their figures (``select``) nor their names.
+    releases = [r.describe() for r in Release.objects.visible().order_by("id")]
     release_file = folder / "releases.json"
     release_file.write_text(json.dumps(releases, ensure_ascii=False, indent=1), encoding="utf-8")
     written.append(release_file)

@@ -12,6 +12,10 @@ The order matters and is the point of this module:
 
 A refused import raises :class:`ImportRefused` carrying every problem with file, row and column; the
 database is then exactly as it was.
+
+A release may carry a publication time (``publish_at``, an embargo): until then nothing of it is visible
+to the public and its figures are not the latest; the import queues ``warehouse.tasks.lift_embargo`` to run
+at that time, which makes them the latest, publishes the figures again and empties the page caches.
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ import polars as pl
 from django.db import connection, transaction
 
 from wsis.apps.operations.domain.locks import writer_lock
+from wsis.apps.warehouse import clock
 from wsis.apps.warehouse.domain.latest import refresh_latest
 from wsis.apps.warehouse.domain.world import demonstration_present, retire_demonstration
 from wsis.apps.warehouse.models import ImportedFile, Observation, QualityFlag, Release
+from wsis.apps.warehouse.tasks import schedule_lift
 from wsis.engine.readers import ReadError, SdmxOptions, read
 from wsis.engine.readers.areas import EXTRA_ECONOMIES
 from wsis.engine.readers.observation import KEY, Problem, concat
@@ -183,16 +189,23 @@ def import_release(
     progress: Callable[[int, int], None] | None = None,
     sdmx_options: SdmxOptions | None = None,
     on_wait: Callable[[str], None] | None = None,
+    publish_at: dt.datetime | None = None,
+    frame_hook: Callable[[pl.DataFrame], list[Problem]] | None = None,
 ) -> ImportReport:
     """Import ``paths`` as one release (created, or completed if it exists). See the module docstring.
 
     ``progress(written, total)`` is called after each batch of rows written; ``sdmx_options`` say
     which component of a publisher's SDMX message is the area, the indicator... (``--sdmx-*``);
-    ``on_wait(holder)`` is called when another data writer holds the writers' lock.
+    ``on_wait(holder)`` is called when another data writer holds the writers' lock; ``publish_at`` (aware)
+    embargoes a new release until that time; ``frame_hook(frame)`` may return more problems about the
+    frame read (a federation source's rules: its economies), checked with the others before anything is
+    written.
     """
     frame, reports, problems = _read_all(paths, fmt, mapping, sdmx_options)
     if not frame.is_empty():
         problems += _known_areas(frame) + _duplicates_across_files(frame)
+        if frame_hook is not None:
+            problems += frame_hook(frame)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     rejected = 0
@@ -219,6 +232,7 @@ def import_release(
             origin=origin or ", ".join(str(p) for p in paths),
             synthetic=synthetic,
             progress=progress,
+            publish_at=publish_at,
         )
 
 
@@ -236,18 +250,25 @@ def _store(
     origin: str,
     synthetic: bool,
     progress: Callable[[int, int], None] | None,
+    publish_at: dt.datetime | None = None,
 ) -> ImportReport:
     release = Release.objects.filter(publisher=publisher, name=name).first()
+    if release is not None and publish_at is not None and release.publish_at != publish_at:
+        state = f"publication time {release.publish_at.isoformat()}" if release.publish_at else "public"
+        message = f"release {release} already exists ({state}); completing it does not change its embargo"
+        raise ImportRefused([Problem(name, None, None, message)])
     conflicts, new_rows = (
         _conflicts(frame, _existing(release, frame)) if not frame.is_empty() else ([], frame)
     )
     if conflicts:
         raise ImportRefused(conflicts)
+    embargoed = publish_at is not None and publish_at > clock.now()
     with transaction.atomic():
         # The first real release ends the demonstration world, in this transaction: a refused or failed
-        # import leaves the demonstration as it was, a successful one never blends with it.
+        # import leaves the demonstration as it was, a successful one never blends with it. A release
+        # under embargo ends it when the embargo is lifted (``tasks.lift_embargo``), not before.
         retired = None
-        if not synthetic and demonstration_present():
+        if not synthetic and not embargoed and demonstration_present():
             retired = str(retire_demonstration())
         created = release is None
         if release is None:
@@ -258,6 +279,7 @@ def _store(
                 origin=origin,
                 checksum=checksum,
                 synthetic=synthetic,
+                publish_at=publish_at,
             )
         written = _write(release, new_rows, progress)
         new_files = _record_files(release, reports)
@@ -272,6 +294,10 @@ def _store(
         release.save(update_fields=["observation_count"])
         if written:
             refresh_latest(new_rows["indicator"].unique().to_list(), release.id)
+        if release.embargoed():
+            # Queued in this transaction (the queue is in the database): the release and the task that
+            # lifts its embargo are stored together or not at all.
+            schedule_lift(release)
     return ImportReport(
         release=release,
         created=created,

@@ -26,6 +26,9 @@ def refresh_latest(indicators: Iterable[str], release_id: int | None = None) -> 
     """Recompute the marks for ``indicators``; ``release_id`` names the release just written, whose rows
     are simply all latest when no other release holds the indicator (the common first import)."""
     real = real_world()
+    embargoed = list(Release.objects.embargoed().values_list("id", flat=True))
+    if embargoed:
+        Observation.objects.filter(release_id__in=embargoed, is_latest=True).update(is_latest=False)
     if real:
         # Every indicator, not only ``indicators``: the real world starts with this release. By release
         # ids, not a join: PostgreSQL plans a join on rows just written (no statistics yet) as a nested
@@ -37,7 +40,9 @@ def refresh_latest(indicators: Iterable[str], release_id: int | None = None) -> 
         if release_id is not None:
             others = Observation.objects.filter(indicator=indicator).exclude(release_id=release_id)
             if not others.exists():
-                eligible = not (real and Release.objects.filter(id=release_id, synthetic=True).exists())
+                eligible = release_id not in embargoed and not (
+                    real and Release.objects.filter(id=release_id, synthetic=True).exists()
+                )
                 Observation.objects.filter(indicator=indicator, release_id=release_id).update(
                     is_latest=eligible
                 )
@@ -51,6 +56,7 @@ def refresh_latest(indicators: Iterable[str], release_id: int | None = None) -> 
         if frame.is_empty():
             continue
         candidates = frame.filter(~pl.col("synthetic")) if real else frame
+        candidates = candidates.filter(~pl.col("release").is_in(embargoed))
         newest = (
             candidates.sort(["date", "release"], descending=True)
             .unique(subset=list(KEY), keep="first", maintain_order=True)

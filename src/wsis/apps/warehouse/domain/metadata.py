@@ -15,7 +15,9 @@ class UnknownSeries(LookupError):
 
 def series_metadata(code: str) -> dict[str, Any]:
     entry = Indicator.objects.filter(code=code).first()
-    rows = Observation.objects.filter(indicator=code)
+    # What the public may see: nothing of a release under embargo.
+    rows = Observation.objects.visible().filter(indicator=code)
+    releases = Release.objects.visible()
     if entry is None and not rows.exists():
         raise UnknownSeries(f"no indicator {code!r} in the catalogue or the warehouse")
     periods = sorted(set(rows.values_list("period", flat=True)))
@@ -27,6 +29,7 @@ def series_metadata(code: str) -> dict[str, Any]:
             "names": entry.names,
             "unit": entry.unit,
             "definition": entry.definition,
+            "definition_translations": entry.definition_translations,
             "custodian": entry.custodian,
             "sdg_indicator": entry.sdg_indicator_id,
             "un_series": entry.un_series,
@@ -36,7 +39,7 @@ def series_metadata(code: str) -> dict[str, Any]:
         "units": sorted(set(rows.values_list("unit", flat=True))),
         "periods": periods,
         "areas": rows.values("area").distinct().count(),
-        "releases": [r.describe() for r in Release.objects.filter(observations__indicator=code).distinct()],
+        "releases": [r.describe() for r in releases.filter(observations__indicator=code).distinct()],
         "disaggregations": {
             d: sorted(set(rows.exclude(**{d: "_T"}).values_list(d, flat=True))) for d in DISAGGREGATIONS
         },

@@ -1,4 +1,9 @@
-"""Select observations: the latest figures by default, or exactly what one release published."""
+"""Select observations: the latest figures by default, or exactly what one release published.
+
+Releases under embargo (``Release.publish_at`` not yet come by ``warehouse.clock.now()``) are invisible
+here: :func:`find_release` does not find them and :func:`select` never returns their observations, unless
+a command-line caller asks with ``include_embargoed`` (staff checking a release before its time).
+"""
 
 from __future__ import annotations
 
@@ -20,15 +25,17 @@ class QueryError(ValueError):
     """A selection that cannot be answered (an unknown release or group), said in words."""
 
 
-def find_release(spec: str | int) -> Release:
-    """A release by id, by "publisher: name", or by a name only one publisher uses."""
+def find_release(spec: str | int, *, include_embargoed: bool = False) -> Release:
+    """A release by id, by "publisher: name", or by a name only one publisher uses. A release under
+    embargo is not found (the same answer as an unknown one) unless ``include_embargoed``."""
+    releases = Release.objects.all() if include_embargoed else Release.objects.visible()
     if isinstance(spec, int) or str(spec).isdigit():
-        found = Release.objects.filter(id=int(spec)).first()
+        found = releases.filter(id=int(spec)).first()
     elif ": " in str(spec):
         publisher, name = str(spec).split(": ", 1)
-        found = Release.objects.filter(publisher=publisher, name=name).first()
+        found = releases.filter(publisher=publisher, name=name).first()
     else:
-        matches = list(Release.objects.filter(name=spec)[:2])
+        matches = list(releases.filter(name=spec)[:2])
         if len(matches) > 1:
             raise QueryError(f"several publishers have a release named {spec!r}; write 'publisher: name'")
         found = matches[0] if matches else None
@@ -54,10 +61,18 @@ def select(
     release: str | int | None = None,
     disaggregations: dict[str, str] | None = None,
     totals_only: bool = False,
+    include_embargoed: bool = False,
 ) -> QuerySet[Observation]:
-    """Observations matching every given filter. Without ``release``: the latest figure per key."""
+    """Observations matching every given filter. Without ``release``: the latest figure per key. Never
+    a figure of a release under embargo (the latest marks skip them too), unless ``include_embargoed``
+    and that release is named."""
     qs = Observation.objects.select_related("release")
-    qs = qs.filter(release=find_release(release)) if release is not None else qs.filter(is_latest=True)
+    if release is not None:
+        qs = qs.filter(release=find_release(release, include_embargoed=include_embargoed))
+    else:
+        qs = qs.filter(is_latest=True)
+    if not include_embargoed:
+        qs = qs.visible()
     if indicators:
         qs = qs.filter(indicator__in=list(indicators))
     chosen_areas = [a.upper() for a in areas]
@@ -92,13 +107,17 @@ def to_frame(qs: QuerySet[Observation]) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema=schema, orient="row")
 
 
-def revisions(before: str | int, after: str | int, *, indicators: Sequence[str] = ()) -> pl.DataFrame:
+def revisions(
+    before: str | int, after: str | int, *, indicators: Sequence[str] = (), include_embargoed: bool = False
+) -> pl.DataFrame:
     """What changed between two releases (in ``indicators`` only, if given): revised values, keys added
     and keys dropped."""
-    old = to_frame(select(release=before, indicators=indicators)).select(
+    old = to_frame(select(release=before, indicators=indicators, include_embargoed=include_embargoed)).select(
         *KEY, pl.col("value").alias("before")
     )
-    new = to_frame(select(release=after, indicators=indicators)).select(*KEY, pl.col("value").alias("after"))
+    new = to_frame(select(release=after, indicators=indicators, include_embargoed=include_embargoed)).select(
+        *KEY, pl.col("value").alias("after")
+    )
     joined = old.join(new, on=list(KEY), how="full", coalesce=True)
     change = (
         pl.when(pl.col("before").is_null())

@@ -25,15 +25,16 @@ from wsis.apps.warehouse.models import Observation, Release
 
 
 def real_world() -> bool:
-    """True as soon as the warehouse holds one real (non-synthetic) release."""
-    return Release.objects.filter(synthetic=False).exists()
+    """True as soon as the warehouse holds one real (non-synthetic) release the public may see (a release
+    under embargo does not end the demonstration before its time: ``warehouse.tasks.lift_embargo`` does)."""
+    return Release.objects.visible().filter(synthetic=False).exists()
 
 
 def demonstration_world() -> bool:
     """True while the warehouse holds synthetic demonstration data and no real release: pages then carry
     the demonstration banner, and figures may be computed from the synthetic releases."""
     # One query (every page asks, for its banner): the set of flags the releases carry.
-    return set(Release.objects.order_by().values_list("synthetic", flat=True).distinct()) == {True}
+    return set(Release.objects.visible().order_by().values_list("synthetic", flat=True).distinct()) == {True}
 
 
 def demonstration_present() -> bool:
