@@ -280,6 +280,8 @@ FILLED = {
 }
 #: What a command must print (all of these, on stdout or stderr), and its exit status when not 0.
 EXPECTED: dict[str, tuple[list[str], int]] = {
+    "wsis workspaces digest --period daily": (["daily digests sent"], 0),
+    "wsis workspaces digest --period weekly": (["weekly digests sent"], 0),
     "wsis --help": (["Usage:", "import", "affordability"], 0),
     "wsis reference check": (["reference data valid"], 0),
     "wsis reference lines": (["C7"], 0),

@@ -1,6 +1,6 @@
 """The workspace's public pages (workspace, issues, an issue, partnerships, adopted minutes) pass the same
 accessibility checks as the other public pages - axe-core and pa11y's HTML_CodeSniffer on Debian's
-chromium, WCAG 2.1 AA - in the six languages."""
+chromium, WCAG 2.1 AA - in the six languages - and the 100 KB gzipped weight budget."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from tests.browser import BASE_APPS
 from tests.public.test_public_accessibility import describe_axe, describe_pa11y, run_axe, run_pa11y
+from tests.public.test_public_weight import BUDGET_BYTES, cold_visit, table, weigh
 from tests.web.conftest import LANGUAGES
 from tests.workspaces.conftest import build_cast
 
@@ -62,3 +63,20 @@ def test_public_workspace_pages_have_no_violations_in_six_languages(
     report = "\n".join(f"{where}:\n  " + "\n  ".join(found) for where, found in problems.items())
     assert not problems, f"{len(problems)} page checks with violations:\n{report}"
     assert len(public_paths) == 7 * len(LANGUAGES)
+
+
+@pytest.mark.django_db(transaction=True, available_apps=APPS)
+def test_public_workspace_pages_are_within_the_weight_budget(
+    model_relations, live_server, public_paths, browser
+):
+    """What a cold visit transfers (HTML, CSS, scripts), gzipped: within the public pages' 100 KB budget."""
+    rows = []
+    for language, path in public_paths:
+        transfers = cold_visit(browser, live_server.url + path)
+        document = next(t for t in transfers if t["type"] == "document")
+        if document["body"] > 1000:
+            assert document["headers"].get("content-encoding") == "gzip", f"{path} not compressed"
+        rows.append(weigh(path, language, transfers))
+    over = [r for r in rows if r["total"] > BUDGET_BYTES]
+    assert not over, f"over the {BUDGET_BYTES // 1000} KB budget:\n{table(over)}"
+    assert len(rows) == 7 * len(LANGUAGES)
