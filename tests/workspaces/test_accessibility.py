@@ -43,7 +43,7 @@ def public_paths(live_server) -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db(transaction=True, available_apps=APPS)
-def test_public_workspace_pages_have_no_violations_in_six_languages(
+def test_public_workspace_pages_have_no_violations_and_keep_the_weight_budget_in_six_languages(
     model_relations, live_server, public_paths, browser, tmp_path
 ):
     base = live_server.url
@@ -63,20 +63,14 @@ def test_public_workspace_pages_have_no_violations_in_six_languages(
     report = "\n".join(f"{where}:\n  " + "\n  ".join(found) for where, found in problems.items())
     assert not problems, f"{len(problems)} page checks with violations:\n{report}"
     assert len(public_paths) == 7 * len(LANGUAGES)
-
-
-@pytest.mark.django_db(transaction=True, available_apps=APPS)
-def test_public_workspace_pages_are_within_the_weight_budget(
-    model_relations, live_server, public_paths, browser
-):
-    """What a cold visit transfers (HTML, CSS, scripts), gzipped: within the public pages' 100 KB budget."""
+    # The weight of a cold visit (HTML, CSS, scripts), gzipped, in the same test: a second test with
+    # available_apps would find the hidden apps' relations uncached (see model_relations).
     rows = []
     for language, path in public_paths:
-        transfers = cold_visit(browser, live_server.url + path)
+        transfers = cold_visit(browser, base + path)
         document = next(t for t in transfers if t["type"] == "document")
         if document["body"] > 1000:
             assert document["headers"].get("content-encoding") == "gzip", f"{path} not compressed"
         rows.append(weigh(path, language, transfers))
     over = [r for r in rows if r["total"] > BUDGET_BYTES]
     assert not over, f"over the {BUDGET_BYTES // 1000} KB budget:\n{table(over)}"
-    assert len(rows) == 7 * len(LANGUAGES)
