@@ -9,6 +9,7 @@ the six UN languages, completed by the codes the warehouse actually holds (publi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from lxml import etree
@@ -384,7 +385,7 @@ def catalogue(partial_codes: bool = False) -> list[Artefact]:
     return artefacts
 
 
-def message(artefacts: Iterable[Artefact], stubs: set[str] = frozenset()) -> bytes:  # type: ignore[assignment]
+def message(artefacts: Iterable[Artefact], stubs: AbstractSet[str] = frozenset()) -> bytes:
     """The SDMX-ML 2.1 structure message holding ``artefacts`` (those whose kind is in ``stubs`` as stubs)."""
     doc = root("Structure", {"structure": STRUCTURE})
     header(doc)

@@ -46,7 +46,10 @@ def progress(bulk: BulkImport) -> tuple[int, int] | None:
     if bulk.finished:
         return None
     found = cache.get(_progress_key(bulk.key))
-    return tuple(found) if found else None  # type: ignore[return-value]
+    if not found:
+        return None
+    done, total = found
+    return done, total
 
 
 def report_of(bulk: BulkImport) -> ImportReport | None:
