@@ -13,6 +13,9 @@ from wsis.paths import shared_data
 # page after each publication (thousands of renders competing with the suite); tests of the warm-up turn
 # it on themselves.
 os.environ["WSIS_WARM_PAGES"] = "0"
+# Tests change data and look at pages straight after: no page is served as it was while a warm-up renders it
+# (tests of that serving set it themselves).
+os.environ["WSIS_PAGE_STALE_SECONDS"] = "0"
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +34,7 @@ def data_state_read_on_every_request() -> None:
     from django.conf import settings
 
     settings.WSIS_PAGE_STATE_SECONDS = 0
+    settings.WSIS_PAGE_STALE_SECONDS = 0
 
 
 @pytest.fixture

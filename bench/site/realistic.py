@@ -8,16 +8,18 @@ published figures, gunicorn with sync workers, Datasette as the peer; helpers fr
 1. **Cold renders** - with empty caches and no worker warming them, one client asks for every economy
    profile, group profile and indicator page in English and Arabic once: the distribution (target: p95 <
    150 ms; pages read the current publication and compute nothing).
-2. **Realistic traffic** - `wsis worker` runs beside gunicorn (it warms the pages after a publication).
+2. **Realistic traffic** - `wsis worker` runs beside gunicorn (it warms the pages, then the API and SDMX
+   series, then the charts after a publication); the traffic starts once it has warmed the last
+   publication, as on a site that has been up since then (the wait and the warm-up's report are printed).
    50 clients (wrk, closed loop) over every popular page in the six languages, drawn Zipf-like (weight
    1/rank, a fixed random order); an initiative edited through the API every 2 s; one new release (a
    revision of France's Internet use) imported with `wsis import` a third of the way in. Prints
    throughput, p50/p95/p99, errors and time-outs, the edits' answers, and how long after the import the
    new figures were served (the revised observation on France's profile, and the home page's world
    aggregate from the new publication). Targets: p95 < 100 ms, zero errors, new figures within 60 s.
-3. **API series over random economies** - every (indicator, economy) pair the warehouse holds, drawn
-   uniformly, against /api/v1/observations and Datasette's JSON of the same rows. Targets: p95 < 50 ms and
-   at least 5x Datasette's throughput.
+3. **API series over random economies** - after the new publication's warm-up: every (indicator,
+   economy) pair the warehouse holds, drawn uniformly, against /api/v1/observations and Datasette's JSON
+   of the same rows. Targets: p95 < 50 ms and at least 5x Datasette's throughput.
 4. **SDMX data queries** - the same pairs through the SDMX web service (`/sdmx/rest/data/ICT/...`,
    generic SDMX-ML). Target: p95 < 50 ms.
 
@@ -159,23 +161,23 @@ def import_and_watch(
         time.sleep(0.5)
 
 
-def series_queries() -> list[tuple[str, str]]:
-    from wsis.apps.warehouse.models import Observation
+def warmed(timeout_s: float = 1800) -> dict:
+    """Wait until the worker has no page warm-up queued or running (the site's steady state after a
+    publication); the last warm-up's report and how long the wait took."""
+    from django_tasks_db.models import DBTaskResult
 
-    pairs = (
-        Observation.objects.filter(is_latest=True, area_kind="economy")
-        .values_list("indicator", "area")
-        .distinct()
+    started = time.monotonic()
+    pending = DBTaskResult.objects.filter(task_path__endswith=".warm_pages", status__in=["READY", "RUNNING"])
+    while pending.exists():
+        if time.monotonic() - started > timeout_s:
+            sys.exit(f"the page warm-up did not finish within {timeout_s:.0f} s")
+        time.sleep(2)
+    last = (
+        DBTaskResult.objects.filter(task_path__endswith=".warm_pages", status="SUCCESSFUL")
+        .order_by("-finished_at")
+        .first()
     )
-    return sorted(set(pairs))
-
-
-def sdmx_path(indicator: str, area: str) -> str:
-    """The SDMX data query of one (indicator, economy) pair, every frequency and breakdown: the service's
-    key with codes as SDMX ids and the other positions wildcards."""
-    from wsis.apps.sdmx.dsd import code_id
-
-    return f"/sdmx/rest/data/ICT/.{code_id(area)}.{code_id(indicator)}" + "." * 9
+    return {"waited_s": round(time.monotonic() - started, 1), "report": last.return_value if last else None}
 
 
 def main() -> None:
@@ -207,12 +209,13 @@ def main() -> None:
             base.export_observations(database_url, work / "obs.db")
             django_ready(env)
             from tests.public.test_public_page_cache import REVISED, revision_of_france
+            from wsis.apps.public.warmup import api_series_path, sdmx_series_path, series_pairs
             from wsis.apps.publishing.models import Publication
 
             results["refresh_s"] = Publication.objects.get(state="current").seconds
             paths = cold_paths()[:: options.cold_sample or 1]
             pk, token, body = editor(env)
-            queries = series_queries()
+            queries = series_pairs()
             port, peer_port = base.free_port(), base.free_port()
             site, peer = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{peer_port}"
             gunicorn = [
@@ -252,6 +255,11 @@ def main() -> None:
             stop = threading.Event()
             try:
                 with base.serving(gunicorn, env, site + "/healthz", work / "gunicorn.log"):
+                    # A site that has been up since its last publication: the worker has warmed it.
+                    results["warm_before_traffic"] = warmed()
+                    print(
+                        f"  warm-up after the last publication: {results['warm_before_traffic']}", flush=True
+                    )
                     before = headline(site)
                     threads = [
                         threading.Thread(target=edit_loop, args=(site, pk, token, body, stop, edits)),
@@ -273,9 +281,12 @@ def main() -> None:
                     for t in threads:
                         t.join(timeout=200)
                     print("  realistic traffic: done", flush=True)
+                    # The open data reads in the same steady state: after the new publication's warm-up.
+                    results["warm_after_import"] = warmed()
+                    print(f"  warm-up after the import: {results['warm_after_import']}", flush=True)
                     # 3. API series over random economies, and the peer on the same rows.
                     (work / "api.tsv").write_text(
-                        "".join(f"1\t/api/v1/observations?indicator={i}&area={a}\n" for i, a in queries)
+                        "".join(f"1\t{api_series_path(i, a)}\n" for i, a in queries)
                     )
                     (work / "peer.tsv").write_text(
                         "".join(
@@ -292,7 +303,9 @@ def main() -> None:
                         api = pick(site, work / "api.tsv", options.clients, options.api_seconds)
                         datasette_result = pick(peer, work / "peer.tsv", options.clients, options.api_seconds)
                     # 4. The same series as SDMX data queries (generic SDMX-ML, the service's default).
-                    (work / "sdmx.tsv").write_text("".join(f"1\t{sdmx_path(i, a)}\n" for i, a in queries))
+                    (work / "sdmx.tsv").write_text(
+                        "".join(f"1\t{sdmx_series_path(i, a)}\n" for i, a in queries)
+                    )
                     sdmx = pick(site, work / "sdmx.tsv", options.clients, options.api_seconds)
             finally:
                 stop.set()
@@ -344,6 +357,10 @@ def report(r: dict) -> None:
         f" p99 {t['p99_us'] / 1000:.1f} ms, {errors} errors ({t['timeouts']} time-outs)"
         f" - p95 < {TRAFFIC_TARGET_MS} ms, no error: {met(p95 < TRAFFIC_TARGET_MS and errors == 0)}"
     )
+    warm_ups = (("warm_before_traffic", "before the traffic"), ("warm_after_import", "after the import"))
+    for name, label in warm_ups:
+        w = r.get(name) or {}
+        lines.append(f"  warm-up {label}: waited {w.get('waited_s')} s for it; its report {w.get('report')}")
     e = r["edits"]
     lines.append(f"  edits through the API: {e['count']}, answers {e['statuses']}, p95 {e['p95_ms']} ms")
     f = r["freshness"]

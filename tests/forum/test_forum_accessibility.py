@@ -1,5 +1,6 @@
 """The Forum's public pages - programme, session, outcome statement, statistics, consultation and its
-summary - pass the checks of the other public pages in the six languages: axe-core and pa11y's
+summary - and the organizers' pages (signed in: the dashboard, the edition and consultation forms) pass
+the checks of the other public pages in the six languages: axe-core and pa11y's
 HTML_CodeSniffer (WCAG 2.1 AA, tests/public/test_public_accessibility.py's helpers on Debian's chromium)
 and the 100 KB gzipped page-weight budget (tests/public/test_public_weight.py's measure)."""
 
@@ -165,3 +166,84 @@ def test_forum_pages_are_within_the_weight_budget(forum_server, forum_pages, bro
     over = [r for r in rows if r["total"] > BUDGET_BYTES]
     assert not over, f"over the {BUDGET_BYTES // 1000} KB budget:\n{table(over)}"
     assert len(rows) == 6 * len(LANGUAGES)
+
+
+@pytest.fixture(scope="module")
+def organizer_pages(forum_pages, django_db_blocker) -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
+    """The organizers' pages in the six languages, and the session cookie of a signed-in organizer (a
+    committed session row, as the server's connection must see it)."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import translation
+
+    from tests.registry.factories import user
+    from wsis.apps.forum.models import ForumOrganizer
+
+    with django_db_blocker.unblock():
+        organizer = user("a11y-organizer")
+        ForumOrganizer.objects.create(user=organizer)
+        client = Client()
+        client.force_login(organizer)
+        cookie = client.cookies["sessionid"].value
+        paths = []
+        for language in LANGUAGES:
+            with translation.override(language):
+                paths += [
+                    ("organize", language, reverse("forum:organize")),
+                    ("new edition", language, reverse("forum:organize_edition_new")),
+                    ("edit edition", language, reverse("forum:organize_edition", args=[2025])),
+                    ("new consultation", language, reverse("forum:organize_consultation_new")),
+                ]
+    yield cookie, paths
+    with django_db_blocker.unblock():
+        client.logout()
+        ForumOrganizer.objects.filter(user=organizer).delete()
+        organizer.delete()
+
+
+class _SignedIn:
+    """The test's browser whose new contexts carry the organizer's session cookie (for ``cold_visit``)."""
+
+    def __init__(self, browser, base: str, cookie: str) -> None:
+        self.browser, self.base, self.cookie = browser, base, cookie
+
+    def new_context(self, **options):
+        context = self.browser.new_context(**options)
+        context.add_cookies([{"name": "sessionid", "value": self.cookie, "url": self.base}])
+        return context
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
+
+
+@pytest.mark.django_db
+def test_organizers_pages_pass_the_checks_in_six_languages(
+    forum_server, organizer_pages, browser, tmp_path, monkeypatch
+):
+    import tests.public.test_public_accessibility as checks
+
+    base = forum_server
+    cookie, paths = organizer_pages
+    signed_in = _SignedIn(browser, base, cookie)
+    problems: dict[str, list[str]] = {}
+    tab = signed_in.new_page(bypass_csp=True)
+    for name, language, path in paths:
+        response = tab.goto(base + path)
+        assert response is not None and response.status == 200, f"{name} in {language}: {path} not served"
+        assert tab.url == base + path, f"{path}: not signed in (sent to {tab.url})"
+        assert tab.get_attribute("html", "lang") == language
+        if found := describe_axe(run_axe(tab)):
+            problems[f"axe {name} {language} {path}"] = found
+    # pa11y opens its own browser: the wrapper sends the session cookie with every request.
+    monkeypatch.setattr(checks, "PA11Y_SCRIPT", checks.ROOT / "tests" / "forum" / "pa11y_signed_in.cjs")
+    monkeypatch.setenv("WSIS_PA11Y_COOKIE", f"sessionid={cookie}")
+    pa11y = run_pa11y([base + path for _, _, path in paths], tmp_path)
+    for name, language, path in paths:
+        if found := describe_pa11y(pa11y[base + path]):
+            problems[f"pa11y {name} {language} {path}"] = found
+    report = "\n".join(f"{where}:\n  " + "\n  ".join(found) for where, found in problems.items())
+    assert not problems, f"{len(problems)} page checks with violations:\n{report}"
+    rows = [weigh(name, language, cold_visit(signed_in, base + path)) for name, language, path in paths]
+    over = [r for r in rows if r["total"] > BUDGET_BYTES]
+    assert not over, f"over the {BUDGET_BYTES // 1000} KB budget:\n{table(over)}"
+    assert len(paths) == 4 * len(LANGUAGES)

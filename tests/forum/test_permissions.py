@@ -49,6 +49,34 @@ EDIT = {
     "speakers": "",
 }
 
+EDITION = {
+    "year": "2027",
+    "title": "WSIS Forum 2027",
+    "starts_on": "2027-07-05",
+    "ends_on": "2027-07-09",
+    "venue": "CICG, Geneva",
+    "rooms": "Room 1\nRoom 2",
+    "submissions_open": "on",
+    "submissions_from": "2027-01-10",
+    "submissions_until": "2027-03-31",
+}
+RENAMED = EDITION | {
+    "year": "2025",
+    "title": "Renamed",
+    "starts_on": "2025-07-07",
+    "ends_on": "2025-07-11",
+    "submissions_from": "",
+    "submissions_until": "",
+}
+CONSULTATION = {
+    "title": "Draft 2027 outcome",
+    "introduction": "Comment on each paragraph.",
+    "text": "First paragraph.\n\nSecond paragraph.",
+    "languages": ["en", "fr"],
+    "opens_on": "2026-01-01",
+    "closes_on": "2099-12-31",
+}
+
 # (name, method, url template, data, allowed roles). Templates use {submitted}, {accepted}, {other},
 # {outcome}, {open}, {closed}, {comment}, {closed_comment}, {org}, {other_org}.
 PAGES = [
@@ -122,6 +150,15 @@ PAGES = [
     ("summary", "get", "/en/forum/consultations/{closed}/summary/", None, EVERYONE),
     ("summary json", "get", "/en/forum/consultations/{closed}/summary.json", None, EVERYONE),
     ("summary json before the close", "get", "/en/forum/consultations/{open}/summary.json", None, set()),
+    # The organizers' pages.
+    ("organize", "get", "/en/forum/organize/", None, REVIEWERS),
+    ("new edition form", "get", "/en/forum/organize/editions/new/", None, REVIEWERS),
+    ("create edition", "post", "/en/forum/organize/editions/new/", EDITION, REVIEWERS),
+    ("edition form", "get", "/en/forum/organize/editions/2025/", None, REVIEWERS),
+    ("edit edition", "post", "/en/forum/organize/editions/2025/", RENAMED, REVIEWERS),
+    ("new consultation form", "get", "/en/forum/organize/consultations/new/", None, REVIEWERS),
+    ("open consultation", "post", "/en/forum/organize/consultations/new/", CONSULTATION, REVIEWERS),
+    ("close consultation", "post", "/en/forum/organize/consultations/{open}/close/", {}, REVIEWERS),
 ]
 
 
@@ -206,7 +243,16 @@ def _user(world, role):
 
 
 def snapshot() -> dict:
-    from wsis.apps.forum.models import Comment, Edition, ModerationEntry, Outcome, Session, Speaker
+    from wsis.apps.forum.models import (
+        Comment,
+        Consultation,
+        Edition,
+        ModerationEntry,
+        Outcome,
+        Paragraph,
+        Session,
+        Speaker,
+    )
 
     return {
         "sessions": sorted(Session.objects.values_list("pk", "state", "title", "room", "starts_at")),
@@ -214,7 +260,11 @@ def snapshot() -> dict:
         "outcomes": sorted(Outcome.objects.values_list("pk", "text")),
         "comments": sorted(Comment.objects.values_list("pk", "hidden", "text")),
         "moderation": ModerationEntry.objects.count(),
-        "editions": sorted(Edition.objects.values_list("pk", "programme_published_at")),
+        "editions": sorted(
+            Edition.objects.values_list("pk", "year", "title", "programme_published_at", "rooms")
+        ),
+        "consultations": sorted(Consultation.objects.values_list("pk", "title", "closes_at", "languages")),
+        "paragraphs": Paragraph.objects.count(),
     }
 
 
@@ -224,7 +274,7 @@ def _denied(response) -> bool:
 
 
 def _took_its_step(name: str, world, before: dict) -> None:
-    from wsis.apps.forum.models import Comment, Edition, Outcome, Session
+    from wsis.apps.forum.models import Comment, Consultation, Edition, Outcome, Session
 
     ids = world.ids
     if name in ("submit", "submit for another org"):
@@ -246,6 +296,15 @@ def _took_its_step(name: str, world, before: dict) -> None:
         assert Comment.objects.count() == len(before["comments"]) + 1
     elif name == "moderate":
         assert Comment.objects.get(pk=ids["comment"]).hidden
+    elif name == "create edition":
+        assert Edition.objects.get(year=2027).rooms == ["Room 1", "Room 2"]
+    elif name == "edit edition":
+        assert Edition.objects.get(year=2025).title == "Renamed"
+    elif name == "open consultation":
+        made = Consultation.objects.get(title="Draft 2027 outcome")
+        assert [p.text for p in made.paragraphs.all()] == ["First paragraph.", "Second paragraph."]
+    elif name == "close consultation":
+        assert Consultation.objects.get(pk=ids["open"]).closes_at <= timezone.now()
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -85,3 +85,32 @@ def test_pages_are_translated(client, db) -> None:
         ("es", "Foro de la CMSI"),
     ]:
         assert text in client.get(f"/{lang}/forum/").content.decode(), lang
+
+
+def test_organizers_pages_are_translated(client, db) -> None:
+    """The organizers' pages in each language: their headings and the form's labels come from the
+    catalog (English only where the language is English)."""
+    import datetime as dt
+
+    from tests.registry.factories import user
+    from wsis.apps.forum.domain.sessions import create_edition
+    from wsis.apps.forum.models import ForumOrganizer
+
+    create_edition(
+        year=2025, title="WSIS Forum 2025", starts_on=dt.date(2025, 7, 7), ends_on=dt.date(2025, 7, 11)
+    )
+    organizer = user("organizer")
+    ForumOrganizer.objects.create(user=organizer)
+    client.force_login(organizer)
+    for lang, heading, label in [
+        ("en", "Organize the Forum", "Languages of the comments"),
+        ("fr", "Organiser le Forum", "Langues des commentaires"),
+        ("ar", "تنظيم المنتدى", "لغات التعليقات"),
+        ("zh-hans", "组织论坛", "评论语言"),
+        ("ru", "Организация Форума", "Языки комментариев"),
+        ("es", "Organizar el Foro", "Idiomas de los comentarios"),
+    ]:
+        assert heading in client.get(f"/{lang}/forum/organize/").content.decode(), lang
+        assert label in client.get(f"/{lang}/forum/organize/consultations/new/").content.decode(), lang
+        edition = client.get(f"/{lang}/forum/organize/editions/2025/").content.decode()
+        assert heading in edition, lang

@@ -109,3 +109,104 @@ def test_unknown_dependencies_are_refused_when_the_urls_load():
 
     with pytest.raises(ValueError, match="unknown page dependencies: registrar"):
         cached_page(lambda request: None, ("warehouse", "registrar"))
+
+
+def _rendering_lock(path: str) -> str:
+    """The cache key a worker holds while it renders ``path`` again for the current data state."""
+    from django.test import RequestFactory
+    from django.urls import resolve
+    from django.utils import translation
+
+    from wsis.apps.public import caching
+
+    match = resolve(path)
+    with translation.override(path.split("/")[1]):
+        state = caching.dependency_state(match.func.depends, match.kwargs)
+        return f"public-page-rendering:{caching.page_key(RequestFactory().get(path), state)}"
+
+
+@pytest.mark.django_db
+def test_a_changed_page_is_served_as_it_was_while_it_is_rendered_again(site_data, shared, tmp_path, settings):
+    from django.core.cache import caches
+
+    from wsis.apps.public import caching
+    from wsis.apps.warehouse.domain.importing import import_release
+
+    caches[caching.CACHE_ALIAS].clear()  # no rendering left by an earlier test of other data
+    client = Client()
+    before = settled(client, ECONOMY)
+    import_release(
+        [revision_of_france(shared, tmp_path)], name="ITU DataHub revision", date=dt.date(2025, 9, 1)
+    )
+    # Within the stale window: the previous rendering, marked so that browsers come back soon.
+    settings.WSIS_PAGE_STALE_SECONDS = 3600
+    stale = client.get(ECONOMY)
+    assert stale["X-Page-Cache"] == "stale" and stale.content == before.content
+    assert "max-age=1" in stale["Cache-Control"]
+    assert REVISED[:4] not in client.get(ECONOMY).content.decode(), "still the previous rendering"
+
+    # Past the window, while another worker holds the right to render it: the previous rendering again.
+    settings.WSIS_PAGE_STALE_SECONDS = 0
+    lock = _rendering_lock(ECONOMY)
+    cache = caches[caching.CACHE_ALIAS]
+    assert cache.add(lock, 1, 30)
+    assert client.get(ECONOMY)["X-Page-Cache"] == "stale"
+    cache.delete(lock)
+    # Nobody rendering: this visitor renders it, and releases the right to render.
+    revised = client.get(ECONOMY)
+    assert revised["X-Page-Cache"] == "miss" and REVISED[:4] in revised.content.decode()
+    assert cache.get(lock) is None
+    assert settled(client, ECONOMY).content == revised.content
+
+
+@pytest.mark.django_db
+def test_the_warm_up_renders_pages_whose_data_changed_instead_of_serving_them_stale(
+    site_data, shared, tmp_path, settings
+):
+    from django.core.cache import caches
+
+    from wsis.apps.public import caching
+    from wsis.apps.public.warmup import warm
+    from wsis.apps.warehouse.domain.importing import import_release
+
+    caches[caching.CACHE_ALIAS].clear()
+    client = Client()
+    settled(client, ECONOMY)
+    import_release(
+        [revision_of_france(shared, tmp_path)], name="ITU DataHub revision", date=dt.date(2025, 9, 1)
+    )
+    settings.WSIS_PAGE_STALE_SECONDS = 3600
+    assert client.get(ECONOMY)["X-Page-Cache"] == "stale"
+    done = warm(paths=[ECONOMY])
+    assert done["pages"] == 1 and done["rendered_afresh"] == 1
+    assert done["charts"] >= 1, "the page's chart drawings are made after the pages"
+    served = client.get(ECONOMY)
+    assert served["X-Page-Cache"] == "hit" and REVISED[:4] in served.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_warm_up_task_renders_pages_and_series_then_queues_their_charts(site_data):
+    from django_tasks_db.models import DBTaskResult
+
+    from wsis.apps.public.warmup import api_series_path, render_pages, series_pairs, warm_pages
+    from wsis.apps.publishing.domain import current
+
+    pairs = series_pairs()
+    assert ("i99H", "FRA") in pairs
+    report, images = render_pages(paths=[ECONOMY, api_series_path("i99H", "FRA")])
+    assert report["pages"] == 2 and images and all(page == ECONOMY for page in images.values())
+    served = Client().get(api_series_path("i99H", "FRA"))
+    assert served["X-Page-Cache"] == "hit" and served.json()["count"] >= 1
+
+    # A newer publication than the task's: it stops at once, with nothing queued after it.
+    assert warm_pages.call(publication="0@superseded", paths=[ECONOMY]) == {
+        "pages": 0,
+        "rendered_afresh": 0,
+        "seconds": 0.0,
+        "charts_queued": 0,
+    }
+    before = DBTaskResult.objects.count()
+    report = warm_pages.call(publication=current.token(), paths=[ECONOMY])
+    assert report["pages"] == 1 and report["charts_queued"] == len(images)
+    queued = DBTaskResult.objects.order_by("-enqueued_at")[: DBTaskResult.objects.count() - before]
+    assert [t.task_path for t in queued] == ["wsis.apps.public.warmup.draw_charts"]

@@ -73,3 +73,32 @@ def test_a_killed_refresh_leaves_the_previous_publication_current(deployment) ->
 def test_refresh_says_when_nothing_changed(deployment) -> None:
     env, _ = deployment
     assert "the current publication is up to date" in run(env, "refresh")
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, 10), ("0", 0)])
+def test_the_worker_gives_web_requests_precedence(deployment, setting, expected) -> None:
+    """`wsis worker` lowers its own scheduling priority (WSIS_WORKER_NICE, default 10) so that a warm-up
+    rendering thousands of pages never makes visitors wait; 0 keeps the priority it started with."""
+    env, _ = deployment
+    env = {k: v for k, v in env.items() if k != "WSIS_WORKER_NICE"}
+    if setting is not None:
+        env["WSIS_WORKER_NICE"] = setting
+    started = os.nice(0)
+    worker = subprocess.Popen([*WSIS, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        niceness = started
+        while time.monotonic() < deadline:
+            # Field 19 of /proc/PID/stat is the niceness; the command reaches os.nice once Django is set up.
+            niceness = int(Path(f"/proc/{worker.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+            if niceness != started or worker.poll() is not None:
+                break
+            time.sleep(0.2)
+        if expected == 0:
+            time.sleep(5)  # long enough for Django's set-up: the priority must still be unchanged
+            niceness = int(Path(f"/proc/{worker.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+        assert worker.poll() is None, worker.stdout.read().decode() if worker.stdout else ""
+        assert niceness == min(started + expected, 19)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)

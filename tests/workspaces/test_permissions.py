@@ -164,6 +164,119 @@ API = [
         "/api/v1/workspaces/C2/meetings/{other_meeting}/minutes",
         set(),
     ),
+    ("api open issue", "/api/v1/workspaces/C2/issues/{open_issue}", EVERYONE),
+    ("api proposed issue", "/api/v1/workspaces/C2/issues/{proposed_issue}", MEMBERS),
+    ("api another line's issue through this line", "/api/v1/workspaces/C2/issues/{other_issue}", set()),
+    ("api memberships", "/api/v1/workspaces/C2/memberships", EVERYONE),
+    ("api membership log", "/api/v1/workspaces/C2/memberships/log", MEMBERS),
+    ("api another line's membership log", "/api/v1/workspaces/C5/memberships/log", OTHER_MANAGERS),
+]
+
+# The write API: (name, method, url template, JSON body, allowed roles), the same rights as the pages.
+API_WRITES = [
+    (
+        "api ask to join",
+        "post",
+        "/api/v1/workspaces/C2/memberships",
+        {"organization": "{other_org}", "action": "request"},
+        {"nonmember", "admin"},
+    ),
+    (
+        "api accept an invitation for another's organization",
+        "post",
+        "/api/v1/workspaces/C5/memberships",
+        {"organization": "{member_org}", "action": "accept"},
+        {"editor", "admin"},
+    ),
+    (
+        "api invite",
+        "post",
+        "/api/v1/workspaces/C2/memberships",
+        {"organization": "{other_org}", "action": "invite"},
+        MANAGERS,
+    ),
+    (
+        "api invite into another line",
+        "post",
+        "/api/v1/workspaces/C5/memberships",
+        {"organization": "{other_org}", "action": "invite"},
+        OTHER_MANAGERS,
+    ),
+    (
+        "api remove a member",
+        "post",
+        "/api/v1/workspaces/C2/memberships",
+        {"organization": "{member_org}", "action": "remove"},
+        MANAGERS,
+    ),
+    ("api propose", "post", "/api/v1/workspaces/C2/issues", {"title": "T", "description": "D"}, SIGNED_IN),
+    (
+        "api triage",
+        "patch",
+        "/api/v1/workspaces/C2/issues/{proposed_issue}",
+        {"status": "open", "owner": "editor", "targets": ["9.c"]},
+        MANAGERS,
+    ),
+    (
+        "api triage another line's issue through this line",
+        "patch",
+        "/api/v1/workspaces/C2/issues/{other_issue}",
+        {"status": "open"},
+        set(),
+    ),
+    (
+        "api triage another line's issue",
+        "patch",
+        "/api/v1/workspaces/C5/issues/{other_issue}",
+        {"status": "open"},
+        OTHER_MANAGERS,
+    ),
+    (
+        "api new meeting",
+        "post",
+        "/api/v1/workspaces/C2/meetings",
+        {"title": "Q3", "held_on": "2026-09-01", "agenda": "x"},
+        MANAGERS,
+    ),
+    (
+        "api write minutes",
+        "put",
+        "/api/v1/workspaces/C2/meetings/{draft}/minutes",
+        {"minutes": "M"},
+        MANAGERS,
+    ),
+    (
+        "api write another line's minutes through this line",
+        "put",
+        "/api/v1/workspaces/C2/meetings/{other_meeting}/minutes",
+        {"minutes": "M"},
+        set(),
+    ),
+    ("api adopt minutes", "post", "/api/v1/workspaces/C2/meetings/{draft}/adoption", None, MANAGERS),
+    (
+        "api decide",
+        "post",
+        "/api/v1/workspaces/C2/meetings/{draft}/decisions",
+        {"text": "D", "action": {"text": "F", "owner": "editor", "due": "2026-05-01"}},
+        MANAGERS,
+    ),
+    (
+        "api decide in another line's meeting",
+        "post",
+        "/api/v1/workspaces/C5/meetings/{other_meeting}/decisions",
+        {"text": "D"},
+        OTHER_MANAGERS,
+    ),
+    ("api complete own action", "post", "/api/v1/workspaces/C2/actions/{follow_up}/done", None, MEMBERS),
+    (
+        "api complete an action through another line",
+        "post",
+        "/api/v1/workspaces/C5/actions/{follow_up}/done",
+        None,
+        set(),
+    ),
+    ("api add note", "post", "/api/v1/workspaces/C2/notes", {"text": "Private"}, MANAGERS),
+    ("api add note in another line", "post", "/api/v1/workspaces/C5/notes", {"text": "x"}, OTHER_MANAGERS),
 ]
 
 
@@ -292,7 +405,60 @@ def test_api(cast, case, role, client, settings, tmp_path):
         assert response.status_code == 200, f"{name} as {role}: {response.status_code}"
     else:
         assert response.status_code in (401, 403, 404), f"{name} as {role}: {response.status_code}"
-        assert b"Facilitators only" not in response.content and b"members only" not in response.content
+        assert set(response.json()) == {"detail"}
+        assert not any(text in response.content.decode() for text in PRIVATE_TEXTS)
+
+
+def _json(data, ids: dict):
+    """The body with ``{key}`` placeholders filled: numbers where a whole value is a placeholder."""
+    if isinstance(data, dict):
+        return {k: _json(v, ids) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_json(v, ids) for v in data]
+    if isinstance(data, str) and data.startswith("{") and data.endswith("}"):
+        return ids[data[1:-1]]
+    return data
+
+
+PRIVATE_TEXTS = ("Facilitators only", "members only", "C5 note", "C5 draft")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", API_WRITES, ids=[c[0] for c in API_WRITES])
+def test_api_writes(cast, case, role, client, settings, tmp_path):
+    name, method, url, data, allowed = case
+    ids = _objects(cast, settings, tmp_path)
+    user = _user(cast, role)
+    headers = {"Authorization": f"Bearer {issue_token(user=user)}"} if user else {}
+    before = _state()
+    send = getattr(client, method)
+    response = send(
+        url.format(**ids), _json(data, ids) or {}, content_type="application/json", headers=headers
+    )
+    if role in allowed:
+        assert response.status_code in (200, 201), (
+            f"{name} as {role}: {response.status_code} {response.content}"
+        )
+        assert _state() != before, f"{name} as {role} was allowed but changed nothing"
+    else:
+        expected = (401,) if user is None else (403, 404)
+        assert response.status_code in expected, f"{name} as {role}: {response.status_code}"
+        assert _state() == before, f"{name} as {role} changed data although denied"
+        body = response.json()
+        assert set(body) == {"detail"}, f"{name} as {role} answered more than a refusal: {body}"
+        assert not any(text in response.content.decode() for text in PRIVATE_TEXTS)
+
+
+def test_a_signed_in_browser_session_is_no_api_credential(cast, settings, tmp_path):
+    """A forged cross-site request rides on the victim's session cookie: the write API ignores cookies."""
+    ids = _objects(cast, settings, tmp_path)
+    client, _ = _csrf_client(cast.admin)
+    before = _state()
+    for _, method, url, data, _roles in API_WRITES:
+        body = _json(data, ids) or {}
+        response = getattr(client, method)(url.format(**ids), body, content_type="application/json")
+        assert response.status_code == 401, f"{url} with a session cookie only: {response.status_code}"
+    assert _state() == before
 
 
 def test_api_hides_proposed_issues_and_private_text_from_non_members(cast, client, settings, tmp_path):

@@ -4,6 +4,8 @@ through :func:`refresh_after`."""
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from wsis.cli.site import django_ready
@@ -58,7 +60,13 @@ def worker(batch: bool) -> None:
 
     Run as many as you like, each in its own process; `bash scripts/run.sh` starts one."""
     django_ready()
+    from django.conf import settings
     from django.core.management import call_command
+
+    # Background work (a page warm-up renders thousands of pages) must not make visitors wait: the worker
+    # gives the web server's processes precedence on the processors it shares with them.
+    if settings.WSIS_WORKER_NICE:
+        os.nice(settings.WSIS_WORKER_NICE)
 
     call_command("db_worker", *(["--batch"] if batch else []), "--interval", "1")
 

@@ -518,6 +518,84 @@ def indicators_command(spec_path: Path, data: Path, fmt: str) -> None:
     click.echo(_render_flat(flat, fmt), nl=False)
 
 
+@survey.command("publish")
+@click.option("--spec", "spec_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--economy", required=True, metavar="ISO3", help="The economy the survey covers.")
+@click.option("--period", required=True, metavar="YEAR", help="The period the estimates are stored under.")
+@click.option("--publisher", required=True, help="The statistics office publishing the estimates.")
+@click.option("--release", "name", help="Release name (default: the spec's survey and the period).")
+@click.option(
+    "--publish-at",
+    "publish_at",
+    metavar="ISO",
+    help="Embargo: the release stays invisible until this time (ISO 8601; UTC when no offset).",
+)
+@click.option("--no-refresh", is_flag=True, help="Do not publish the figures again afterwards.")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def publish_command(
+    spec_path: Path,
+    economy: str,
+    period: str,
+    publisher: str,
+    name: str | None,
+    publish_at: str | None,
+    no_refresh: bool,
+    data: Path,
+) -> None:
+    """Publish the spec's indicators, estimated from DATA, as one warehouse release (national instance).
+
+    The same estimates as `wsis survey indicators`, with their SEs and CIs, stored under the warehouse codes
+    of the spec's `warehouse` key. On any error nothing is stored and the error names the file and field.
+    """
+    import re
+
+    from wsis.cli.site import django_ready
+    from wsis.cli.warehouse import parse_time
+
+    if not re.fullmatch(r"\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?", period):
+        raise click.BadParameter(f"{period!r} is not YYYY, YYYY-Qn or YYYY-MM", param_hint="--period")
+    embargo = parse_time(publish_at, "--publish-at") if publish_at else None
+    django_ready()
+    from wsis.apps.federation.domain.survey_release import publish_survey
+    from wsis.apps.operations.domain.locks import WritersBusy
+    from wsis.apps.warehouse.domain.importing import ImportRefused
+    from wsis.cli.publishing import say_waiting
+    from wsis.reference.loader import knowledge
+
+    if economy.upper() not in knowledge().economies:
+        raise click.BadParameter(f"unknown economy code {economy!r}", param_hint="--economy")
+    try:
+        published = publish_survey(
+            data,
+            spec_path,
+            economy=economy,
+            period=period,
+            publisher=publisher,
+            name=name,
+            publish_at=embargo,
+            on_wait=say_waiting,
+        )
+    except SurveyInputError as exc:
+        raise click.ClickException(f"{exc}; nothing was stored") from exc
+    except (ImportRefused, WritersBusy) as exc:  # the warehouse's checks, or another writer's turn
+        for problem in getattr(exc, "problems", []):
+            click.echo(str(problem), err=True)
+        raise click.ClickException(str(exc)) from exc
+    report = published.report
+    r = report.release
+    click.echo(f"release {r.id} '{r.publisher}: {r.name}' ({'new' if report.created else 'existing'})")
+    click.echo(
+        f"  {len(published.estimates)} estimates, {report.written} observations written, "
+        f"{report.unchanged} already stored"
+    )
+    if r.embargoed():
+        click.echo(f"  under embargo until {r.publish_at.isoformat()}: invisible until then")
+    if not no_refresh:
+        from wsis.cli.publishing import refresh_after
+
+        refresh_after(f"wsis survey publish (release {r.id})")
+
+
 def _render_flat(rows: list[dict[str, Any]], fmt: str) -> str:
     header = list(rows[0]) if rows else []
     values = [

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from wsis import __version__
+from wsis.apps.forum.api import router as forum_router
 from wsis.apps.measure.api import router as measure_router
 from wsis.apps.prizes.api import router as prizes_router
 from wsis.apps.reference.api import router as reference_router
@@ -39,4 +40,5 @@ api.add_router("/measure", measure_router)
 api.add_router("/prizes", prizes_router)
 api.add_router("/sdmx", sdmx_router)
 api.add_router("/workspaces", workspaces_router)
+api.add_router("/forum", forum_router)
 api.add_router("/", warehouse_router)

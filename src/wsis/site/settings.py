@@ -153,6 +153,10 @@ CACHES = {
 # it on every request, so new data show at once). One second halves the cost of a cached page under load
 # (bench/site) while new data still show within a second.
 WSIS_PAGE_STATE_SECONDS = float(os.environ.get("WSIS_PAGE_STATE_SECONDS", "1"))
+# For how long after its data changed a cached public page is still served as it was, while the background
+# warm-up renders it again (seconds; 0 = the first visitor renders it). Past that, one visitor renders it and
+# the others keep the previous rendering until it is ready (wsis.apps.public.caching).
+WSIS_PAGE_STALE_SECONDS = float(os.environ.get("WSIS_PAGE_STALE_SECONDS", "15"))
 
 # Background work (refreshing the published figures, warming the page cache after a publication) goes
 # through Django's tasks API (the django-tasks backport) into a queue kept in the database, so the
@@ -160,6 +164,9 @@ WSIS_PAGE_STATE_SECONDS = float(os.environ.get("WSIS_PAGE_STATE_SECONDS", "1"))
 # WSIS_TASKS_IMMEDIATE=1 runs each task at once in the process that enqueues it (no worker needed).
 # After each publication, queue the re-rendering of the most visited pages (wsis.apps.public.warmup).
 WSIS_WARM_PAGES = os.environ.get("WSIS_WARM_PAGES", "1") == "1"
+# How much `wsis worker` lowers its scheduling priority (nice), so that background work on the machine the
+# web server runs on never makes visitors wait; 0 keeps the priority it was started with.
+WSIS_WORKER_NICE = int(os.environ.get("WSIS_WORKER_NICE", "10"))
 TASKS = {
     "default": {
         "BACKEND": (

@@ -86,3 +86,14 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class Preference(models.Model):
+    """What the platform needs to know of a person when it writes to them outside a request: the language
+    of its e-mails (one of the six UN languages of ``settings.LANGUAGES``)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES)
+
+    def __str__(self) -> str:
+        return f"{self.user} prefers {self.language}"

@@ -19,3 +19,10 @@ class ForumConfig(AppConfig):
 
             if cited_in_workspace not in OUTCOME_SOURCES:
                 OUTCOME_SOURCES.append(cited_in_workspace)
+        # The annual report's international-level section cites the year's outcome statements the same way.
+        if apps.is_installed("wsis.apps.reports"):
+            from wsis.apps.forum.domain.report import annual_report_paragraphs
+            from wsis.apps.reports.domain.annual import INTERNATIONAL_SOURCES
+
+            if annual_report_paragraphs not in INTERNATIONAL_SOURCES:
+                INTERNATIONAL_SOURCES.append(annual_report_paragraphs)

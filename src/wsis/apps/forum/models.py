@@ -23,6 +23,12 @@ class Edition(models.Model):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     submissions_open = models.BooleanField(_("submissions open"), default=True)
+    # The submission window, when the organizers set one: outside it, no session is submitted even while
+    # ``submissions_open`` is on (the switch closes submissions early; the window announces them).
+    submissions_from = models.DateTimeField(_("submissions open on"), null=True, blank=True)
+    submissions_until = models.DateTimeField(_("submissions close on"), null=True, blank=True)
+    # The rooms the programme may use; empty = any room name the submitters give.
+    rooms = models.JSONField(_("rooms"), default=list, blank=True)
     programme_published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -119,6 +125,8 @@ class Consultation(models.Model):
     title = models.CharField(_("title"), max_length=300)
     introduction = models.TextField(_("introduction"), blank=True)
     edition = models.ForeignKey(Edition, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The languages comments may be written in (of enums.LANGUAGES); empty = the six.
+    languages = models.JSONField(_("languages"), default=list, blank=True)
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -38,6 +38,8 @@ def is_public_session(user, session) -> bool:
 
 reviewer = is_forum_organizer | is_secretariat | is_admin
 rules.add_perm("forum.review", reviewer)
+# Setting up editions and opening or closing consultations: the same organizing team.
+rules.add_perm("forum.organize", reviewer)
 rules.add_perm("forum.submit_for", is_org_member)
 rules.add_perm("forum.view_session", is_public_session | is_session_member | reviewer)
 rules.add_perm("forum.edit_session", (is_session_member & is_under_review) | reviewer)

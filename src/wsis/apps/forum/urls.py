@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wsis.apps.forum import views
+from wsis.apps.forum import organizing, views
 
 app_name = "forum"
 urlpatterns = [
@@ -21,4 +21,10 @@ urlpatterns = [
     path("consultations/<int:pk>/comments/<int:comment_pk>/moderate/", views.moderate, name="moderate"),
     path("consultations/<int:pk>/summary/", views.summary_page, name="summary"),
     path("consultations/<int:pk>/summary.json", views.summary_json, name="summary_json"),
+    # The organizers' pages.
+    path("organize/", organizing.dashboard, name="organize"),
+    path("organize/editions/new/", organizing.edition_new, name="organize_edition_new"),
+    path("organize/editions/<int:year>/", organizing.edition_edit, name="organize_edition"),
+    path("organize/consultations/new/", organizing.consultation_new, name="organize_consultation_new"),
+    path("organize/consultations/<int:pk>/close/", organizing.consultation_close, name="organize_close"),
 ]

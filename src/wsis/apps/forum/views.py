@@ -24,6 +24,7 @@ from wsis.apps.accounts.domain.organizations import organizations_of
 from wsis.apps.accounts.enums import StakeholderType
 from wsis.apps.forum.domain import ForumError, consultations, outcomes, sessions, statistics
 from wsis.apps.forum.domain.calendar import feed
+from wsis.apps.forum.domain.editions import submission_refusal
 from wsis.apps.forum.enums import LANGUAGE_NAMES, LANGUAGES, SessionState, SessionType
 from wsis.apps.forum.interfaces import forms
 from wsis.apps.forum.models import Comment, Consultation, Edition, Outcome, Session
@@ -53,7 +54,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "forum/index.html",
         {
             "editions": editions,
-            "open_for_submission": Edition.objects.filter(submissions_open=True),
+            "open_for_submission": [
+                e for e in Edition.objects.filter(submissions_open=True) if not submission_refusal(e)
+            ],
+            "can_organize": rules.has_perm("forum.organize", request.user),
             "consultations": Consultation.objects.filter(opens_at__lte=timezone.now()),
         },
     )
@@ -360,6 +364,8 @@ def consultation_page(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _consultation(pk)
     moderator = rules.has_perm("forum.moderate", request.user)
     form = forms.CommentForm(request.POST or None, initial={"language": translation.get_language()[:2]})
+    if consultation.languages:  # the organizers limited the comments' languages
+        form.fields["language"].choices = [(c, LANGUAGE_NAMES[c]) for c in consultation.languages]
     if request.method == "POST":
         if not request.user.is_authenticated:
             raise PermissionDenied

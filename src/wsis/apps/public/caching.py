@@ -17,14 +17,24 @@ process re-reads a token at most every WSIS_PAGE_STATE_SECONDS.
 
 Visitors with a session (signed-in users) bypass the cache, so nothing personal is ever stored or
 served to someone else; so do non-GET requests and responses other than a plain 200 without cookies.
+
+When a page's data change, its previous rendering is not thrown away at once (stale-while-revalidate, as
+HTTP caches do it): one request renders the page again while every other visitor of that URL keeps getting
+the previous rendering, so a popular page is never rendered by many workers at once. For the first
+WSIS_PAGE_STALE_SECONDS after a data state appears, no visitor renders at all: the previous rendering is
+served while the background warm-up (``warmup.py``, which always renders) puts the new one in place, so a
+new publication or a burst of edits does not turn every visit into a cold render. Signed-in editors never
+see a stale page: they bypass the cache.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +61,23 @@ TIMEOUT_SECONDS = 24 * 3600
 BROWSER_MAX_AGE = 300
 #: The response headers a cached page keeps (others, e.g. Vary from middleware, are added on each request).
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Last-Modified")
+#: How long one request may hold the right to render a changed page before another may take it (a render
+#: that dies leaves its lock to expire); meanwhile the others get the previous rendering.
+RENDER_LOCK_SECONDS = 30
+
+#: Set by the warm-up: render every page afresh, never answer with a previous rendering.
+_rendering_afresh: contextvars.ContextVar[bool] = contextvars.ContextVar("rendering_afresh", default=False)
+
+
+@contextlib.contextmanager
+def rendering_afresh() -> Iterator[None]:
+    """Within this block, cached pages whose data changed are rendered now, not served stale."""
+    token = _rendering_afresh.set(True)
+    try:
+        yield
+    finally:
+        _rendering_afresh.reset(token)
+
 
 View = Callable[..., HttpResponse]
 
@@ -131,9 +158,43 @@ def dependency_state(depends: tuple[str, ...], kwargs: dict[str, Any]) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
 
+def page_address(request: HttpRequest) -> str:
+    """What identifies a page whatever its data: the full path and the language."""
+    return hashlib.sha256(f"{request.get_full_path()}|{get_language()}".encode()).hexdigest()
+
+
 def page_key(request: HttpRequest, state: str) -> str:
     raw = f"{request.get_full_path()}|{get_language()}|{state}"
     return "public-page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _state_age(cache: Any, state: str) -> float:
+    """Seconds since any process first met the data state ``state`` (now, if this is the first)."""
+    now = time.time()
+    seen_key = f"public-state-seen:{state}"
+    cache.add(seen_key, now, TIMEOUT_SECONDS)
+    seen = cache.get(seen_key)
+    return now - seen if isinstance(seen, float) else 0.0
+
+
+def _previous(cache: Any, request: HttpRequest, key: str, state: str) -> tuple[StoredPage | None, bool]:
+    """The previous rendering of this page, to serve instead of rendering it now (``None`` when this
+    request is the one to render: the warm-up, no previous rendering, or nobody else rendering it), and
+    whether this request took the right to render it."""
+    if _rendering_afresh.get():
+        return None, False
+    latest = cache.get(f"public-page-latest:{page_address(request)}")
+    if latest is None or latest == key:
+        return None, False
+    previous = cache.get(latest)
+    if previous is None:
+        return None, False
+    if _state_age(cache, state) < settings.WSIS_PAGE_STALE_SECONDS:
+        return previous, False  # the warm-up renders it meanwhile
+    # cache.add is atomic in every backend: exactly one request wins the right to render.
+    if cache.add(f"public-page-rendering:{key}", 1, RENDER_LOCK_SECONDS):
+        return None, True
+    return previous, False
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -154,11 +215,15 @@ def _cacheable_response(response: HttpResponse) -> bool:
     )
 
 
-def _mark(response: HttpResponse, hit: bool) -> HttpResponse:
+def _mark(response: HttpResponse, served: str) -> HttpResponse:
     # Private would be wrong: the page is the same for every anonymous visitor of this URL, and the
     # language is in the path, so shared caches (a national proxy on a slow link) may keep it too.
-    patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
-    response["X-Page-Cache"] = "hit" if hit else "miss"
+    if served == "stale":
+        # Browsers and proxies must come back soon for the new rendering.
+        patch_cache_control(response, public=True, max_age=1)
+    else:
+        patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
+    response["X-Page-Cache"] = served
     return response
 
 
@@ -212,17 +277,26 @@ def cached_page(view: View, depends: tuple[str, ...] = EVERYTHING) -> View:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         cache = caches[CACHE_ALIAS]
-        key = page_key(request, dependency_state(depends, kwargs))
+        state = dependency_state(depends, kwargs)
+        key = page_key(request, state)
         stored = cache.get(key)
         if stored is not None:
-            return _mark(stored.response(request), hit=True)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()  # a TemplateResponse: cache what the visitor gets
-        if _cacheable_response(response):
+            return _mark(stored.response(request), "hit")
+        previous, locked = _previous(cache, request, key, state)
+        if previous is not None:
+            return _mark(previous.response(request), "stale")
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()  # a TemplateResponse: cache what the visitor gets
+            if not _cacheable_response(response):
+                return response
             cache.set(key, StoredPage.of(response), TIMEOUT_SECONDS)
-            return _mark(response, hit=False)
-        return response
+            cache.set(f"public-page-latest:{page_address(request)}", key, TIMEOUT_SECONDS)
+        finally:
+            if locked:
+                cache.delete(f"public-page-rendering:{key}")
+        return _mark(response, "miss")
 
     wrapper.depends = depends  # type: ignore[attr-defined]  # for the warm-up and the tests
     return wrapper

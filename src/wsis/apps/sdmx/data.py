@@ -12,12 +12,12 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wsis.apps.sdmx import dsd
-from wsis.apps.sdmx.errors import no_results
+from wsis.apps.sdmx.errors import SdmxError, no_results
 from wsis.apps.sdmx.query import DataQuery, period_bounds
-from wsis.apps.sdmx.read import FIELDS, Selection, rows
+from wsis.apps.sdmx.read import FIELDS, Selection, rows, visible_releases
 from wsis.apps.sdmx.xml import COMMON, GENERIC, MESSAGE, SPECIFIC, XSI, header, q, root, serialise, sub
 from wsis.engine.readers.writers import _number
 
@@ -77,13 +77,51 @@ def observations(query: DataQuery) -> list[Obs]:
             if (query.start and last < query.start) or (query.end and first > query.end):
                 continue
         key = (freq, *(dsd.code_id(row[_AT[d.column]]) for d in dsd.DIMENSIONS[1:]), period)
-        selected.append(Obs(key, row[_AT["value"]], _attributes(row)))
+        attributes = _attributes(row)
+        if query.attribute_codes and not _has_attributes(attributes, query.attribute_codes):
+            continue
+        if query.attributes is not None:
+            attributes = tuple((name, text) for name, text in attributes if name in query.attributes)
+        selected.append(Obs(key, row[_AT["value"]], attributes))
     selected.sort(key=lambda o: o.key)
     if query.first_n or query.last_n:
         selected = _first_last(selected, query.first_n, query.last_n)
     if not selected:
         raise no_results("no observation matches the query")
     return selected
+
+
+def _has_attributes(attributes: tuple[tuple[str, str], ...], wanted: dict[str, tuple[str, ...]]) -> bool:
+    found = dict(attributes)
+    return all(found.get(name) in values for name, values in wanted.items())
+
+
+@dataclass(frozen=True)
+class Vintage:
+    """One release's figures for ``includeHistory``, valid from the release's publication. No end of
+    validity is written: a later release of another publisher (or of other indicators) replaces nothing."""
+
+    observations: list[Obs]
+    valid_from: dt.datetime | None = None
+
+
+def history(query: DataQuery) -> list[Vintage]:
+    """``includeHistory=true``: the query's figures exactly as each visible release published them, oldest
+    first. The warehouse keeps every release's figures, so each is the point-in-time answer of that
+    release; a release without matching figures gives no data set."""
+    published = sorted(
+        (release.publish_at or release.imported_at, release.id) for release in visible_releases()
+    )
+    vintages: list[Vintage] = []
+    for valid_from, release in published:
+        try:
+            found = observations(replace(query, release=release, include_history=False))
+        except SdmxError:
+            continue
+        vintages.append(Vintage(found, valid_from))
+    if not vintages:
+        raise no_results("no observation matches the query in any release")
+    return vintages
 
 
 def _first_last(selected: list[Obs], first_n: int | None, last_n: int | None) -> list[Obs]:
@@ -121,11 +159,26 @@ def _message_header(doc, at: str, namespace: str | None = None) -> None:
     sub(ref, None, "Ref", agencyID=dsd.AGENCY, id=dsd.DSD, version=dsd.VERSION)
 
 
-def generic(selected: list[Obs], query: DataQuery) -> bytes:
+def _valid_from(dataset, vintage: Vintage) -> None:
+    if vintage.valid_from is not None:
+        stamp = vintage.valid_from.astimezone(dt.UTC).replace(microsecond=0, tzinfo=None)
+        dataset.set("validFromDate", stamp.isoformat() + "Z")
+
+
+def generic(datasets: list[Vintage], query: DataQuery) -> bytes:
+    """Generic SDMX-ML 2.1: one data set, or one per release with ``includeHistory``."""
     at = query.dimension_at_observation
     doc = root("GenericData", {"generic": GENERIC})
     _message_header(doc, at)
-    dataset = sub(doc, MESSAGE, "DataSet", structureRef=STRUCTURE_ID)
+    for vintage in datasets:
+        dataset = sub(doc, MESSAGE, "DataSet", structureRef=STRUCTURE_ID)
+        _valid_from(dataset, vintage)
+        _generic_dataset(dataset, vintage.observations, query)
+    return serialise(doc)
+
+
+def _generic_dataset(dataset, selected: list[Obs], query: DataQuery) -> None:
+    at = query.dimension_at_observation
     with_obs = query.detail in ("full", "dataonly")
     with_attributes = query.detail == "full"
 
@@ -143,7 +196,7 @@ def generic(selected: list[Obs], query: DataQuery) -> bytes:
             for name, code in zip(ALL_IDS, obs.key, strict=True):
                 sub(key, GENERIC, "Value", id=name, value=code)
             obs_content(element, obs)
-        return serialise(doc)
+        return
     names = [n for n in ALL_IDS if n != at]
     for series_key, members in grouped(selected, at):
         series = sub(dataset, GENERIC, "Series")
@@ -156,7 +209,6 @@ def generic(selected: list[Obs], query: DataQuery) -> bytes:
             element = sub(series, GENERIC, "Obs")
             sub(element, GENERIC, "ObsDimension", value=value)
             obs_content(element, obs)
-    return serialise(doc)
 
 
 def specific_namespace(at: str) -> str:
@@ -164,15 +216,26 @@ def specific_namespace(at: str) -> str:
     return f"{dsd.urn('datastructure', dsd.DSD)}:{level}"
 
 
-def structure_specific(selected: list[Obs], query: DataQuery) -> bytes:
+def structure_specific(datasets: list[Vintage], query: DataQuery) -> bytes:
+    """Structure-specific SDMX-ML 2.1: one data set, or one per release with ``includeHistory``."""
     at = query.dimension_at_observation
     namespace = specific_namespace(at)
     doc = root("StructureSpecificData", {"ss": SPECIFIC, "ns1": namespace, "xsi": XSI})
     _message_header(doc, at, namespace)
-    dataset = sub(doc, MESSAGE, "DataSet")
-    dataset.set(q(SPECIFIC, "structureRef"), STRUCTURE_ID)
-    dataset.set(q(SPECIFIC, "dataScope"), "DataStructure")
-    dataset.set(q(XSI, "type"), "ns1:DataSetType")
+    for vintage in datasets:
+        dataset = sub(doc, MESSAGE, "DataSet")
+        dataset.set(q(SPECIFIC, "structureRef"), STRUCTURE_ID)
+        dataset.set(q(SPECIFIC, "dataScope"), "DataStructure")
+        dataset.set(q(XSI, "type"), "ns1:DataSetType")
+        if vintage.valid_from is not None:
+            _valid_from(dataset, vintage)
+            dataset.set(q(SPECIFIC, "validFromDate"), dataset.attrib.pop("validFromDate"))
+        _specific_dataset(dataset, vintage.observations, query)
+    return serialise(doc)
+
+
+def _specific_dataset(dataset, selected: list[Obs], query: DataQuery) -> None:
+    at = query.dimension_at_observation
     with_obs = query.detail in ("full", "dataonly")
     with_attributes = query.detail == "full"
 
@@ -185,28 +248,36 @@ def structure_specific(selected: list[Obs], query: DataQuery) -> bytes:
     if at == "AllDimensions":
         for obs in selected:
             sub(dataset, None, "Obs", **dict(zip(ALL_IDS, obs.key, strict=True)), **obs_attrs(obs))
-        return serialise(doc)
+        return
     names = [n for n in ALL_IDS if n != at]
     for series_key, members in grouped(selected, at):
         series = sub(dataset, None, "Series", **dict(zip(names, series_key, strict=True)))
         if with_obs:
             for value, obs in members:
                 sub(series, None, "Obs", **{at: value}, **obs_attrs(obs))
-    return serialise(doc)
 
 
-def sdmx_csv(selected: list[Obs], query: DataQuery) -> bytes:
-    """SDMX-CSV 1.0: one row per observation, the flow first; text a spreadsheet would run is prefixed."""
+def sdmx_csv(selected: list[Obs], query: DataQuery, *, version: str = "1.0") -> bytes:
+    """SDMX-CSV 1.0 (the flow in DATAFLOW) or 2.0 (STRUCTURE, STRUCTURE_ID, ACTION; the 3.0 paths): one row
+    per observation; text a spreadsheet would run is prefixed."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     attribute_ids = ATTRIBUTE_IDS if query.detail == "full" else ()
-    writer.writerow(["DATAFLOW", *ALL_IDS, "OBS_VALUE", *attribute_ids])
+    if query.attributes is not None:
+        attribute_ids = tuple(a for a in attribute_ids if a in query.attributes)
+    with_value = query.detail in ("full", "dataonly")
     flow = f"{dsd.AGENCY}:{dsd.FLOW}({dsd.VERSION})"
+    # 2.0's ACTION is optional, but sdmx1 reads the column as always there: I (information) for every row.
+    head, lead = (
+        (["DATAFLOW"], [flow])
+        if version == "1.0"
+        else (["STRUCTURE", "STRUCTURE_ID", "ACTION"], ["dataflow", flow, "I"])
+    )
+    writer.writerow([*head, *ALL_IDS, *(["OBS_VALUE"] if with_value else []), *attribute_ids])
     for obs in selected:
         found = dict(obs.attributes)
-        writer.writerow(
-            [flow, *obs.key, _number(obs.value), *(_neutral(found.get(a, "")) for a in attribute_ids)]
-        )
+        value = [_number(obs.value)] if with_value else []
+        writer.writerow([*lead, *obs.key, *value, *(_neutral(found.get(a, "")) for a in attribute_ids)])
     return out.getvalue().encode("utf-8")
 
 

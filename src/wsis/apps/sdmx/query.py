@@ -4,7 +4,8 @@ Anything the standard allows but that names nothing here (another agency, flow o
 results" (404); anything the standard's syntax does not allow is a syntax error (400), named in words.
 
 Point in time: ``release={id}`` (a parameter of this service) answers the figures exactly as that
-release published them, instead of the latest figure per key.
+release published them, instead of the latest figure per key. ``includeHistory=true`` answers every
+visible release's figures, one data set per release (the warehouse keeps each release's figures).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
 
 from wsis.apps.sdmx import dsd
-from wsis.apps.sdmx.errors import SdmxError, no_results, syntax
+from wsis.apps.sdmx.errors import no_results, syntax
 
 DETAILS = ("full", "dataonly", "serieskeysonly", "nodata")
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})(?:-(\d{2}))?|Q([1-4])|S([12])|A1))?$")
@@ -46,6 +47,11 @@ class DataQuery:
     dimension_at_observation: str = dsd.TIME.id
     detail: str = "full"
     release: int | None = None
+    include_history: bool = False
+    #: SDMX 3.0 ``attributes=``: the attribute ids to write (None: all those ``detail`` allows)
+    attributes: tuple[str, ...] | None = None
+    #: SDMX 3.0 ``c[ATTRIBUTE]=``: attribute id -> the values an observation must have one of
+    attribute_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def parse_flow(flow_ref: str) -> None:
@@ -173,8 +179,8 @@ def parse_parameters(params: QueryDict, codes: dict[str, tuple[str, ...]]) -> Da
     include_history = params.get("includeHistory", "false")
     if include_history not in ("true", "false"):
         raise syntax("includeHistory must be true or false")
-    if include_history == "true":
-        raise SdmxError(501, "includeHistory=true: ask for one release's figures with release={id}")
+    if include_history == "true" and "release" in params:
+        raise syntax("includeHistory=true gives every release's figures: it cannot be asked with release=")
     return DataQuery(
         codes=codes,
         start=start,
@@ -185,4 +191,5 @@ def parse_parameters(params: QueryDict, codes: dict[str, tuple[str, ...]]) -> Da
         dimension_at_observation=at_observation,
         detail=detail,
         release=_positive(params, "release"),
+        include_history=include_history == "true",
     )

@@ -23,7 +23,7 @@ from wsis.apps.public.caching import (
 )
 from wsis.apps.sdmx import data, dsd, negotiation, schema, structures
 from wsis.apps.sdmx.errors import SdmxError, no_results, response, syntax
-from wsis.apps.sdmx.query import parse_flow, parse_key, parse_parameters, parse_provider
+from wsis.apps.sdmx.query import DataQuery, parse_flow, parse_key, parse_parameters, parse_provider
 from wsis.apps.warehouse.domain.query import QueryError
 from wsis.reference.loader import knowledge
 
@@ -34,16 +34,18 @@ CONTENT_TYPES = {
     negotiation.SPECIFIC: "application/vnd.sdmx.structurespecificdata+xml; version=2.1; charset=utf-8",
     negotiation.JSON: "application/vnd.sdmx.data+json; version=1.0.0; charset=utf-8",
     negotiation.CSV: "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8",
+    negotiation.CSV2: "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8",
     negotiation.STRUCTURE: "application/vnd.sdmx.structure+xml; version=2.1; charset=utf-8",
 }
 
 Answer = Callable[[HttpRequest, str], bytes]
 
 
-def _serve(request: HttpRequest, *, data_query: bool, answer: Answer) -> HttpResponse:
-    """Choose the format, answer from the cache or compute, and turn SDMX errors into error messages."""
+def serve(request: HttpRequest, *, data_query: bool, answer: Answer, v3: bool = False) -> HttpResponse:
+    """Choose the format, answer from the cache or compute, and turn SDMX errors into error messages
+    (``v3``: the formats of the 3.0 paths)."""
     try:
-        media = negotiation.choose(request, data=data_query)
+        media = negotiation.choose(request, data=data_query, v3=v3)
         if not _cacheable_request(request):
             body = answer(request, media)
             return _mark(HttpResponse(body, content_type=CONTENT_TYPES[media]), "bypass")
@@ -54,7 +56,7 @@ def _serve(request: HttpRequest, *, data_query: bool, answer: Answer) -> HttpRes
         if stored is not None:
             return _mark(stored.response(request), "hit")
         result = HttpResponse(answer(request, media), content_type=CONTENT_TYPES[media])
-        if media == negotiation.CSV:
+        if media in (negotiation.CSV, negotiation.CSV2):
             result["Content-Disposition"] = 'inline; filename="data.csv"'
         cache.set(key, StoredPage.of(result), TIMEOUT_SECONDS)
         return _mark(result, "miss")
@@ -89,20 +91,52 @@ def data_query(request: HttpRequest, flow: str, key: str = "all", provider: str 
     def answer(request: HttpRequest, media: str) -> bytes:
         parse_flow(flow)
         parse_provider(provider)
-        query = parse_parameters(request.GET, parse_key(key))
+        return write(media, parse_parameters(request.GET, parse_key(key)))
+
+    return serve(request, data_query=True, answer=answer)
+
+
+def write(media: str, query: DataQuery, *more: DataQuery) -> bytes:
+    """The data message of a query (or the union of several, for the 3.0 paths' keys separated by commas)
+    in the chosen format."""
+    if query.include_history:
+        if more:
+            raise SdmxError(501, "includeHistory=true is answered for one key at a time")
+        if media not in (negotiation.GENERIC, negotiation.SPECIFIC):
+            raise SdmxError(
+                501, "includeHistory=true is answered in SDMX-ML 2.1 (generic, structure-specific)"
+            )
         try:
-            selected = data.observations(query)
+            datasets = data.history(query)
         except QueryError as exc:
             raise no_results(str(exc)) from exc
-        if media == negotiation.GENERIC:
-            return data.generic(selected, query)
-        if media == negotiation.SPECIFIC:
-            return data.structure_specific(selected, query)
-        if media == negotiation.CSV:
-            return data.sdmx_csv(selected, query)
-        return data.sdmx_json(selected, query, _value_names())
+    else:
+        datasets = [data.Vintage(_selected(query, *more))]
+    if media == negotiation.GENERIC:
+        return data.generic(datasets, query)
+    if media == negotiation.SPECIFIC:
+        return data.structure_specific(datasets, query)
+    selected = datasets[0].observations
+    if media == negotiation.CSV:
+        return data.sdmx_csv(selected, query)
+    if media == negotiation.CSV2:
+        return data.sdmx_csv(selected, query, version="2.0")
+    return data.sdmx_json(selected, query, _value_names())
 
-    return _serve(request, data_query=True, answer=answer)
+
+def _selected(*queries: DataQuery) -> list[data.Obs]:
+    found: dict[tuple[str, ...], data.Obs] = {}
+    for query in queries:
+        try:
+            found.update((obs.key, obs) for obs in data.observations(query))
+        except QueryError as exc:
+            raise no_results(str(exc)) from exc
+        except SdmxError as error:
+            if error.code != 100 or len(queries) == 1:
+                raise
+    if not found:
+        raise no_results("no observation matches the query")
+    return [found[key] for key in sorted(found)]
 
 
 # ---- structures -------------------------------------------------------------------------------------------
@@ -202,7 +236,7 @@ def structure_query(
             stubs = {a.kind for a in related} - {a.kind for a in found}
         return structures.message([*found, *related], stubs)
 
-    return _serve(request, data_query=False, answer=answer)
+    return serve(request, data_query=False, answer=answer)
 
 
 @require_safe

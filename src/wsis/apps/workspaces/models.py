@@ -206,10 +206,15 @@ class PartnerSignal(models.Model):
 
 
 class Activity(models.Model):
-    """What changed in a workspace, for the digest. Private rows go only to members."""
+    """What changed in a workspace, for the digest. Private rows go only to members.
+
+    ``message`` is the English sentence with placeholders (a msgid) and ``params`` fills them, so each
+    member's digest says it in their language; ``text`` keeps the sentence in English."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="activity")
     text = models.TextField()
+    message = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     private = models.BooleanField(default=False)
     at = models.DateTimeField(auto_now_add=True)
 

@@ -11,7 +11,7 @@ import rules
 from wsis.apps.accounts.enums import StaffRole
 from wsis.apps.accounts.rules import is_admin, is_org_member
 from wsis.apps.reference.models import ActionLine
-from wsis.apps.workspaces.enums import IssueStatus, MembershipState, MinutesState
+from wsis.apps.workspaces.enums import IssueStatus, MembershipAction, MembershipState, MinutesState
 from wsis.apps.workspaces.models import FollowUp, Workspace
 
 
@@ -87,3 +87,14 @@ rules.add_perm("workspaces.choose_digest", members)
 # Objects: the organization (joining, answering an invitation) and the initiative (partner signals).
 rules.add_perm("workspaces.act_for_organization", is_org_member | is_admin)
 rules.add_perm("workspaces.signal_partner", is_member_of_initiative_org | is_admin)
+
+
+def membership_permission(*, workspace: Workspace, organization, action: str) -> tuple[str, object]:
+    """The permission (and its object) a membership change needs, for the pages and the API alike: an
+    organization asks to join, accepts an invitation or declines one; the facilitators do the rest."""
+    if action in (MembershipAction.REQUEST, MembershipAction.ACCEPT) or (
+        action == MembershipAction.DECLINE
+        and workspace.memberships.filter(organization=organization, state=MembershipState.INVITED).exists()
+    ):
+        return "workspaces.act_for_organization", organization
+    return "workspaces.manage", workspace

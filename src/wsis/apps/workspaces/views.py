@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wsis.apps.accounts.domain.organizations import organizations_of
+from wsis.apps.accounts.domain.preferences import preferred_language
 from wsis.apps.accounts.models import Organization
 from wsis.apps.reference.models import ActionLine
 from wsis.apps.registry.models import Initiative
@@ -27,9 +28,8 @@ from wsis.apps.workspaces.domain.issues import line_and_sub_lines, propose, tria
 from wsis.apps.workspaces.domain.meetings import (
     add_document,
     adopt,
-    assign,
     complete,
-    decide,
+    decide_with_action,
     document_path,
     hold,
     write_minutes,
@@ -43,11 +43,11 @@ from wsis.apps.workspaces.enums import (
     DigestPeriod,
     Direction,
     IssueStatus,
-    MembershipAction,
     MinutesState,
     PartnerKind,
 )
 from wsis.apps.workspaces.models import FollowUp, Issue, Meeting, MeetingDocument, Workspace
+from wsis.apps.workspaces.rules import membership_permission
 
 
 def _workspace(code: str) -> Workspace:
@@ -151,6 +151,8 @@ def members_page(request: HttpRequest, code: str) -> HttpResponse:
         my_organizations=organizations_of(user=request.user) if request.user.is_authenticated else [],
         organizations=Organization.objects.order_by("name") if context["can_manage"] else [],
         digest_periods=DigestPeriod.choices,
+        languages=settings.LANGUAGES,
+        digest_language=preferred_language(user=request.user, default=translation.get_language()),
     )
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -161,15 +163,8 @@ def members_page(request: HttpRequest, code: str) -> HttpResponse:
             return _refused(
                 request, WorkspaceError("organization: choose one"), "workspaces/members.html", context
             )
-        # An organization asks, accepts an invitation or declines one; the facilitators do the rest.
-        by_organization = {MembershipAction.REQUEST, MembershipAction.ACCEPT}
-        if action in by_organization or (
-            action == MembershipAction.DECLINE
-            and workspace.memberships.filter(organization=organization, state="invited").exists()
-        ):
-            _require(request, "workspaces.act_for_organization", organization)
-        else:
-            _require(request, "workspaces.manage", workspace)
+        perm, target = membership_permission(workspace=workspace, organization=organization, action=action)
+        _require(request, perm, target)
         try:
             change(workspace=workspace, organization=organization, action=action, actor=request.user)
         except WorkspaceError as exc:
@@ -310,7 +305,6 @@ def meeting_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return render(request, "workspaces/meeting.html", context)
 
 
-@transaction.atomic  # a decision whose follow-up action is refused is not kept either
 def _meeting_change(request: HttpRequest, meeting: Meeting, action: str) -> None:
     post, by = request.POST, request.user
     if action == "minutes":
@@ -318,15 +312,14 @@ def _meeting_change(request: HttpRequest, meeting: Meeting, action: str) -> None
     elif action == "adopt":
         adopt(meeting=meeting, by=by)
     elif action == "decide":
-        decision = decide(meeting=meeting, text=post.get("decision", ""), by=by)
-        if post.get("follow_up", "").strip():
-            assign(
-                decision=decision,
-                text=post["follow_up"],
-                owner=post.get("owner", ""),
-                due=post.get("due", ""),
-                by=by,
-            )
+        decide_with_action(
+            meeting=meeting,
+            text=post.get("decision", ""),
+            action=post.get("follow_up", ""),
+            owner=post.get("owner", ""),
+            due=post.get("due", ""),
+            by=by,
+        )
     elif action == "upload":
         upload = request.FILES.get("file")
         if upload is None:
@@ -424,7 +417,12 @@ def digest_choice(request: HttpRequest, code: str) -> HttpResponse:
     workspace = _workspace(code)
     _require(request, "workspaces.choose_digest", workspace)
     try:
-        choose(workspace=workspace, user=request.user, period=request.POST.get("period", ""))
+        choose(
+            workspace=workspace,
+            user=request.user,
+            period=request.POST.get("period", ""),
+            language=request.POST.get("language") or None,
+        )
     except WorkspaceError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     return redirect("workspaces:members", code)

@@ -18,6 +18,19 @@ Spec layout (all SQL expressions are evaluated by DuckDB on one row)::
         condition: "v120 = 'yes'"
         reference_period: "at the time of the survey"
 
+``warehouse`` (optional) says how ``wsis survey publish`` stores the estimates as a warehouse release:
+the warehouse's indicator code of each spec indicator (``indicators``; a code not listed is stored under
+its own), and, for each disaggregation column, the warehouse dimension it fills and the code of each of
+its values (``dimensions``: ``sex``, ``age``, ``urbanisation``, ``income_quintile``, ``education``,
+``disability``, ``skill_type``, ``technology``, ``speed_tier``; a value without a code is an error at
+publication, never stored under the survey's own label)::
+
+    warehouse:
+      indicators: {INET: i99H}                    # spec code -> warehouse code
+      dimensions:
+        Region: {dimension: urbanisation, codes: {Urban: U, Rural: R}}
+        age_group: {dimension: age, codes: {"15-24": Y15T24, "25-49": Y25T49}}
+
 ``design`` may instead name ``replicate_weights`` (a regular expression) with ``type`` and the
 ``rho``/``scale``/``rscales``/``mse`` options of the estimate command.
 
@@ -35,12 +48,14 @@ relative to the spec; a table may also be given inline::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from wsis.engine.readers.observation import DISAGGREGATIONS
 from wsis.engine.survey.calibration import (
     Calibrate,
     PopulationTable,
@@ -84,6 +99,8 @@ DESIGN_KEYS = {
     "combined_weights",
 }
 INDICATOR_KEYS = {"code", "name", "universe", "condition", "reference_period", "unit"}
+#: What a warehouse code may hold (SDMX ids, plus the dots of publishers' series codes).
+CODE = re.compile(r"[A-Za-z0-9_.@$-]{1,60}")
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,26 @@ class IndicatorSpec:
     universe: str | None = None
     reference_period: str | None = None
     unit: str = "percent"  # percent or proportion
+
+
+@dataclass(frozen=True)
+class DimensionMapping:
+    """A disaggregation column stored as a warehouse dimension, with the code of each survey value."""
+
+    column: str
+    dimension: str
+    codes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class WarehouseMapping:
+    """The spec's ``warehouse`` key: indicator codes and disaggregation columns in the warehouse's terms."""
+
+    indicators: dict[str, str] = field(default_factory=dict)
+    dimensions: dict[str, DimensionMapping] = field(default_factory=dict)
+
+    def indicator(self, code: str) -> str:
+        return self.indicators.get(code, code)
 
 
 @dataclass(frozen=True)
@@ -108,6 +145,7 @@ class IndicatorsSpec:
     ci: str = "logit"
     level: float = 0.95
     thresholds: ReliabilityThresholds = field(default_factory=ReliabilityThresholds)
+    warehouse: WarehouseMapping = field(default_factory=WarehouseMapping)
 
 
 def _fail(source: str, where: str, message: str) -> SurveyInputError:
@@ -142,6 +180,7 @@ def load_spec(path: str | Path) -> IndicatorsSpec:
         "min_n",
         "max_cv",
         "calibration",
+        "warehouse",
     }
     if unknown:
         raise _fail(source, "top level", f"unknown fields {sorted(unknown)}")
@@ -200,7 +239,61 @@ def load_spec(path: str | Path) -> IndicatorsSpec:
         ci=ci,
         level=float(raw.get("level", 0.95)),
         thresholds=ReliabilityThresholds(int(raw.get("min_n", 30)), float(raw.get("max_cv", 0.3))),
+        warehouse=_warehouse(source, raw.get("warehouse"), indicators),
     )
+
+
+def _warehouse(source: str, raw: Any, indicators: list[IndicatorSpec]) -> WarehouseMapping:
+    """Check the ``warehouse`` key against the spec's indicators and the warehouse's dimensions (a column
+    used by a disaggregation without an entry is refused by ``wsis survey publish``, which needs one)."""
+    if raw is None:
+        return WarehouseMapping()
+    if not isinstance(raw, dict):
+        raise _fail(source, "warehouse", "expected a mapping with indicators and dimensions")
+    bad = set(raw) - {"indicators", "dimensions"}
+    if bad:
+        raise _fail(source, "warehouse", f"unknown fields {sorted(bad)}")
+    codes = {ind.code for ind in indicators}
+    raw_indicators = raw.get("indicators") or {}
+    if not isinstance(raw_indicators, dict):
+        raise _fail(source, "warehouse.indicators", "expected a mapping of spec code to warehouse code")
+    mapped: dict[str, str] = {}
+    for code, target in raw_indicators.items():
+        where = f"warehouse.indicators.{code}"
+        if str(code) not in codes:
+            raise _fail(source, where, f"no indicator {code!r} in the spec ({', '.join(sorted(codes))})")
+        if not isinstance(target, str) or not CODE.fullmatch(target.strip()):
+            raise _fail(source, where, "expected a warehouse indicator code (letters, digits, _ . @ $ -)")
+        mapped[str(code)] = target.strip()
+    raw_dimensions = raw.get("dimensions") or {}
+    if not isinstance(raw_dimensions, dict):
+        raise _fail(source, "warehouse.dimensions", "expected a mapping of column to dimension and codes")
+    dimensions: dict[str, DimensionMapping] = {}
+    used: dict[str, str] = {}
+    for column, entry in raw_dimensions.items():
+        where = f"warehouse.dimensions.{column}"
+        if not isinstance(entry, dict) or set(entry) - {"dimension", "codes"}:
+            raise _fail(source, where, "expected {dimension: NAME, codes: {value: code}}")
+        dimension = entry.get("dimension")
+        if dimension not in DISAGGREGATIONS:
+            raise _fail(source, f"{where}.dimension", f"must be one of {', '.join(DISAGGREGATIONS)}")
+        if dimension in used:
+            raise _fail(source, f"{where}.dimension", f"{dimension} is already filled by {used[dimension]}")
+        used[dimension] = str(column)
+        value_codes = entry.get("codes")
+        if not isinstance(value_codes, dict) or not value_codes:
+            raise _fail(source, f"{where}.codes", "required mapping of survey value to warehouse code")
+        for value, code in value_codes.items():
+            if not isinstance(code, str) or not CODE.fullmatch(code.strip()) or code.strip() == "_T":
+                raise _fail(
+                    source,
+                    f"{where}.codes.{value}",
+                    "expected a warehouse code (letters, digits, _ . @ $ -; not _T, the total)",
+                )
+        dimensions[str(column)] = DimensionMapping(
+            str(column), dimension, {str(v).strip(): c.strip() for v, c in value_codes.items()}
+        )
+    return WarehouseMapping(mapped, dimensions)
 
 
 STEP_OPTIONS = {

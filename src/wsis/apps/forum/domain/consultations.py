@@ -32,8 +32,14 @@ def create_consultation(
     by,
     introduction: str = "",
     edition=None,
+    languages: list[str] | None = None,
 ) -> Consultation:
+    """Open a consultation on a text; ``languages`` limits the comments' languages (None or empty: the
+    six)."""
+    languages = list(languages or [])
     problems = []
+    if wrong := [code for code in languages if code not in LANGUAGES]:
+        problems.append(f"languages: {', '.join(wrong)} not among {', '.join(LANGUAGES)}")
     if not title.strip():
         problems.append("title: empty")
     texts = [p.strip() for p in paragraphs]
@@ -52,6 +58,7 @@ def create_consultation(
             closes_at=closes_at,
             created_by=by,
             edition=edition,
+            languages=[code for code in LANGUAGES if code in languages],
         )
         Paragraph.objects.bulk_create(
             Paragraph(consultation=consultation, number=n, text=text) for n, text in enumerate(texts, 1)
@@ -87,8 +94,9 @@ def post_comment(
     problems = []
     if target is None:
         problems.append(f"paragraph: no paragraph {paragraph} in this text")
-    if language not in LANGUAGES:
-        problems.append(f"language: {language!r} not among {', '.join(LANGUAGES)}")
+    accepted = consultation.languages or LANGUAGES
+    if language not in accepted:
+        problems.append(f"language: {language!r} not among {', '.join(accepted)}")
     if not text.strip():
         problems.append("comment: empty")
     elif len(text) > MAX_COMMENT:
@@ -105,6 +113,19 @@ def post_comment(
         language=language,
         text=text.strip(),
     )
+
+
+def close(*, consultation: Consultation, now: dt.datetime | None = None) -> Consultation:
+    """Close an open consultation now, before its planned close: comments stop and the summary is
+    published at once (the summary follows ``closes_at``, as at a planned close)."""
+    now = now or timezone.now()
+    if is_closed(consultation, now):
+        raise ForumError(f"{consultation}: closed already on {consultation.closes_at:%Y-%m-%d %H:%M} UTC")
+    if not is_open(consultation, now):
+        raise ForumError(f"{consultation}: not open yet; change its dates instead")
+    consultation.closes_at = now
+    consultation.save(update_fields=["closes_at"])
+    return consultation
 
 
 def moderate(*, comment: Comment, hide: bool, reason: str, by) -> Comment:

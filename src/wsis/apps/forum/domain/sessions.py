@@ -14,6 +14,7 @@ from django.utils import timezone
 from wsis.apps.accounts.enums import StakeholderType
 from wsis.apps.accounts.models import Organization
 from wsis.apps.forum.domain import ForumError
+from wsis.apps.forum.domain.editions import submission_refusal
 from wsis.apps.forum.enums import LANGUAGES, Gender, SessionState, SessionType
 from wsis.apps.forum.models import Edition, Session, Speaker
 from wsis.apps.reference.models import ActionLine, Economy, SdgTarget
@@ -85,6 +86,8 @@ def _check(
         problems.append(f"languages: {', '.join(wrong)} not among {', '.join(LANGUAGES)}")
     if not data.room.strip():
         problems.append("room: empty")
+    elif edition.rooms and data.room.strip() not in edition.rooms:
+        problems.append(f"room: {data.room.strip()!r} is not one of {', '.join(edition.rooms)}")
     if data.starts_at.tzinfo is None or data.ends_at.tzinfo is None:
         problems.append("time: start and end need a time zone")
     else:
@@ -134,8 +137,8 @@ def _store(session: Session, data: SessionData, checked) -> None:
 
 def submit_session(*, edition: Edition, organization: Organization, by, data: SessionData) -> Session:
     """A stakeholder's proposal of a session: waits for the organizers' review."""
-    if not edition.submissions_open:
-        raise ForumError(f"{edition}: submissions are closed")
+    if refusal := submission_refusal(edition):
+        raise ForumError(refusal)
     checked = _check(edition, data)
     with transaction.atomic():
         session = Session.objects.create(

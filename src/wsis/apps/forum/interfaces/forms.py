@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wsis.apps.accounts.models import Organization
 from wsis.apps.forum.domain import ForumError
+from wsis.apps.forum.domain.editions import EditionData
 from wsis.apps.forum.domain.sessions import SessionData, SpeakerData
 from wsis.apps.forum.enums import LANGUAGE_NAMES, LANGUAGES, SessionType
 from wsis.apps.reference.models import ActionLine
@@ -122,3 +124,86 @@ class CommentForm(forms.Form):
 class ModerateForm(forms.Form):
     action = forms.ChoiceField(choices=[("hide", "hide"), ("restore", "restore")])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EditionForm(forms.Form):
+    """An edition as the organizers set it up. Dates of the submission window are Geneva days: the
+    window opens at 00:00 of its first day and closes at 24:00 of its last."""
+
+    year = forms.IntegerField(label=_("Year"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_on = forms.DateField(label=_("First day (YYYY-MM-DD)"))
+    ends_on = forms.DateField(label=_("Last day (YYYY-MM-DD)"))
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    rooms = forms.CharField(
+        label=_("Rooms, one a line (empty: any room)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    submissions_open = forms.BooleanField(label=_("Submissions open"), required=False, initial=True)
+    submissions_from = forms.DateField(label=_("Submissions open on (YYYY-MM-DD)"), required=False)
+    submissions_until = forms.DateField(label=_("Last day of submissions (YYYY-MM-DD)"), required=False)
+
+    def edition_data(self, time_zone: str) -> EditionData:
+        data = self.cleaned_data
+        zone = ZoneInfo(time_zone)
+        opening, last = data["submissions_from"], data["submissions_until"]
+        return EditionData(
+            year=data["year"],
+            title=data["title"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            venue=data["venue"],
+            rooms=[r.strip() for r in data["rooms"].splitlines() if r.strip()],
+            submissions_open=data["submissions_open"],
+            submissions_from=dt.datetime.combine(opening, dt.time(), zone) if opening else None,
+            submissions_until=(
+                dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone) if last else None
+            ),
+        )
+
+    @classmethod
+    def initial_of(cls, edition) -> dict:
+        zone = ZoneInfo(edition.time_zone)
+        until = edition.submissions_until
+        return {
+            "year": edition.year,
+            "title": edition.title,
+            "starts_on": edition.starts_on,
+            "ends_on": edition.ends_on,
+            "venue": edition.venue,
+            "rooms": "\n".join(edition.rooms),
+            "submissions_open": edition.submissions_open,
+            "submissions_from": edition.submissions_from.astimezone(zone).date()
+            if edition.submissions_from
+            else None,
+            "submissions_until": (until.astimezone(zone) - dt.timedelta(days=1)).date() if until else None,
+        }
+
+
+class ConsultationForm(forms.Form):
+    """A consultation on a text: paragraphs are separated by an empty line and numbered in order."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    introduction = forms.CharField(
+        label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    text = forms.CharField(
+        label=_("Text (paragraphs separated by an empty line; they are numbered in order)"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages of the comments"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    opens_on = forms.DateField(label=_("Opens on (YYYY-MM-DD, Geneva time)"))
+    closes_on = forms.DateField(label=_("Last day (YYYY-MM-DD, Geneva time)"))
+
+    def paragraphs(self) -> list[str]:
+        text = self.cleaned_data["text"].replace("\r\n", "\n")
+        return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+    def window(self, time_zone: str) -> tuple[dt.datetime, dt.datetime]:
+        zone = ZoneInfo(time_zone)
+        opens = dt.datetime.combine(self.cleaned_data["opens_on"], dt.time(), zone)
+        closes = dt.datetime.combine(self.cleaned_data["closes_on"] + dt.timedelta(days=1), dt.time(), zone)
+        return opens, closes

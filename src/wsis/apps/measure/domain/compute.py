@@ -84,7 +84,7 @@ def _weights_note(kind: str) -> str | None:
     return inputs.POPULATION
 
 
-def _aggregates(
+def group_aggregates(
     indicator: str,
     groups: Sequence[str],
     periods: Sequence[int],
@@ -152,7 +152,7 @@ def aggregate(
     detail: bool = False,
 ) -> Computation:
     """Group aggregates of ``indicator`` (one per group and period); refused ones are stored as refused."""
-    results, parameters, releases = _aggregates(
+    results, parameters, releases = group_aggregates(
         indicator,
         groups,
         periods,
@@ -222,7 +222,7 @@ def divides(
         result["divides"] = table.to_dicts()
     if groups:
         compared = [*inputs.check_groups(groups), *inputs.check_groups([reference])]
-        aggregates, agg_parameters, agg_releases = _aggregates(
+        aggregates, agg_parameters, agg_releases = group_aggregates(
             indicator,
             list(dict.fromkeys(compared)),
             [period],
@@ -395,7 +395,7 @@ def progress(
                 series.append(frame.with_columns(pl.lit(sex).alias("sex")))
                 continue
             first, last = spec.base_year, int(got.frame["period"].max())
-            aggregates, _, agg_releases = _aggregates(
+            aggregates, _, agg_releases = group_aggregates(
                 spec.indicator,
                 [spec.economy],
                 list(range(first, last + 1)),

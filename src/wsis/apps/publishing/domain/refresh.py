@@ -249,9 +249,9 @@ def _by_sex(indicator: str, groups: list[str]) -> Iterator[tuple[str, Any]]:
     sides = {}
     for sex in "FM":
         # The engine's aggregation with a breakdown, as its progress assessment of parity targets runs it
-        # (``compute.aggregate`` takes no breakdown; the same parameters are stored with the result).
+        # (``compute.aggregate`` stores no breakdown; the same parameters are stored with the result).
         try:
-            results, parameters, releases = compute._aggregates(
+            results, parameters, releases = compute.group_aggregates(
                 indicator,
                 groups,
                 years,

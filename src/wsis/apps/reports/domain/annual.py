@@ -60,6 +60,10 @@ TARGETS = ("BBC2025-3.WLD", "BBC2025-3.DEVELOPING", "BBC2025-3.LDC", "BBC2025-2"
 RECENT_YEARS = 3
 
 SECTIONS = ("summary", "introduction", "trends", "regional", "international", "findings")
+#: Paragraphs other apps add to the international-level section, filled by their ``ready()`` so the
+#: report need not know them (the WSIS Forum cites the year's outcome statements per action line):
+#: ``fn(year, language) -> drafts``. A draft may cite links as ``excerpt={"links": [{title, url}]}``.
+INTERNATIONAL_SOURCES: list[Callable[[int, str], list[Draft]]] = []
 
 
 def section_titles() -> dict[str, str]:
@@ -740,6 +744,8 @@ def build(year: int, language: str) -> list[Draft]:
         drafts.append(_registry(year, language, "line"))
         drafts.append(_registry(year, language, "type"))
         drafts.append(_prizes(year, language))
+        for source in INTERNATIONAL_SOURCES:
+            drafts += source(year, language)
         drafts += _findings(year, language, world)
     return drafts
 

@@ -114,7 +114,7 @@ def document(report: Report, *, live: bool = False) -> dict[str, Any]:
                 for part in paragraph["parts"]:
                     if "note" in part:
                         part["note_text"] = texts[part["note"]]
-                if paragraph["excerpt"]:
+                if paragraph["excerpt"] and "contribution" in paragraph["excerpt"]:  # not cited links
                     paragraph["excerpt"] = _cited(paragraph["excerpt"], report.language)
         return {
             "kind": report.kind,

@@ -106,7 +106,13 @@ def docx(doc: dict[str, Any]) -> bytes:
                     else:
                         paragraph.add_run(part["text"])
                 mark_rtl(paragraph)
-                if p["excerpt"]:
+                for link in (p["excerpt"] or {}).get("links", []):
+                    mark_rtl(
+                        out.add_paragraph(
+                            f"{link['title']} {settings.WSIS_PUBLIC_URL.rstrip('/')}{link['url']}"
+                        )
+                    )
+                if p["excerpt"] and "contribution" in p["excerpt"]:
                     quote = out.add_paragraph(p["excerpt"]["text"], style="Quote")
                     if p["excerpt"]["direction"] == "rtl":
                         mark_rtl(quote)

@@ -1,5 +1,6 @@
 """The digest e-mail: each member (people of member organizations and the line's facilitators) gets, at the
-period they chose (weekly unless they said otherwise), what changed in the workspace since their last one."""
+period they chose (weekly unless they said otherwise), what changed in the workspace since their last one,
+in their preferred language (``accounts.Preference``; the site's default language when they stated none)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
+from wsis.apps.accounts.domain.preferences import prefer_language, preferred_language
 from wsis.apps.accounts.enums import StaffRole
 from wsis.apps.workspaces.domain import WorkspaceError
+from wsis.apps.workspaces.domain.activity import said
 from wsis.apps.workspaces.enums import DigestPeriod, MembershipState
 from wsis.apps.workspaces.models import Activity, DigestChoice, Workspace
 from wsis.apps.workspaces.rules import line_codes
@@ -33,13 +39,49 @@ def recipients(*, workspace: Workspace):
     return (people | facilitators).distinct().order_by("pk")
 
 
-def choose(*, workspace: Workspace, user, period: str) -> DigestChoice:
+@transaction.atomic
+def choose(*, workspace: Workspace, user, period: str, language: str | None = None) -> DigestChoice:
+    """How often ``user`` gets the digest and, when given, in which language (their preference on the
+    account, so other e-mails follow it too)."""
     if period not in DigestPeriod.values:
         raise WorkspaceError(f"period: {period!r} is not one of {', '.join(DigestPeriod.values)}")
+    if language is not None:
+        try:
+            prefer_language(user=user, language=language)
+        except ValueError as exc:
+            raise WorkspaceError(str(exc)) from None
     choice, _ = DigestChoice.objects.update_or_create(
         workspace=workspace, user=user, defaults={"period": period}
     )
     return choice
+
+
+def _mail(*, workspace: Workspace, user, changes: list[Activity]) -> None:
+    """One digest, in the member's preferred language: subject, plain text and HTML (with the language's
+    direction, right to left for Arabic)."""
+    with translation.override(preferred_language(user=user)):
+        context = {
+            "line": workspace.line_id,
+            "changes": [(a.at, said(a)) for a in changes],
+            "url": settings.WSIS_PUBLIC_URL.rstrip("/")
+            + reverse("workspaces:workspace", args=[workspace.line_id]),
+            "members_url": settings.WSIS_PUBLIC_URL.rstrip("/")
+            + reverse("workspaces:members", args=[workspace.line_id]),
+            "language": translation.get_language(),
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+        }
+        subject = ngettext(
+            "[WSIS %(line)s] %(n)s change in the workspace",
+            "[WSIS %(line)s] %(n)s changes in the workspace",
+            len(changes),
+        ) % {"line": workspace.line_id, "n": len(changes)}
+        send_mail(
+            subject,
+            render_to_string("workspaces/digest.txt", context),
+            None,
+            [user.email],
+            html_message=render_to_string("workspaces/digest.html", {**context, "subject": subject}),
+        )
 
 
 def send_digests(*, period: str, now: dt.datetime | None = None) -> int:
@@ -61,14 +103,7 @@ def send_digests(*, period: str, now: dt.datetime | None = None) -> int:
                 changes = list(Activity.objects.filter(workspace=workspace, at__gt=since, at__lte=now))
                 if not changes:
                     continue
-                lines = [f"- {a.at:%Y-%m-%d %H:%M} {a.text}" for a in changes]
-                url = f"{settings.WSIS_PUBLIC_URL}/en/workspaces/{workspace.line_id}/"
-                send_mail(
-                    f"[WSIS {workspace.line_id}] {len(changes)} change(s) in the workspace",
-                    "\n".join([f"What changed in the {workspace.line_id} workspace:", "", *lines, "", url]),
-                    None,
-                    [user.email],
-                )
+                _mail(workspace=workspace, user=user, changes=changes)
                 choice.last_sent_at = now
                 choice.save(update_fields=["last_sent_at"])
                 sent += 1

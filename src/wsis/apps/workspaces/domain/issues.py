@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from wsis.apps.reference.models import SdgTarget
 from wsis.apps.registry.models import Initiative
@@ -14,12 +15,20 @@ from wsis.apps.workspaces.enums import IssueStatus
 from wsis.apps.workspaces.models import Issue, IssueChange, Workspace
 
 
-def _text(value: str, field: str, limit: int) -> str:
+def _text(value: str, field: str, limit: int, *, required: bool = True) -> str:
+    """A text field stripped and checked: present (when required), within its limit, and storable - a NUL
+    or a lone surrogate (possible in JSON from the API) is refused here rather than by the database."""
     value = (value or "").strip()
-    if not value:
+    if required and not value:
         raise WorkspaceError(f"{field}: required")
     if len(value) > limit:
         raise WorkspaceError(f"{field}: {len(value)} characters; the limit is {limit}")
+    if "\x00" in value:
+        raise WorkspaceError(f"{field}: contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise WorkspaceError(f"{field}: not valid Unicode text") from None
     return value
 
 
@@ -32,8 +41,17 @@ def propose(*, workspace: Workspace, title: str, description: str, by) -> Issue:
         proposed_by=by,
     )
     IssueChange.objects.create(issue=issue, field="status", before="", after=IssueStatus.PROPOSED, actor=by)
-    record(workspace=workspace, text=f"Issue proposed: {issue.title}")
+    record(workspace=workspace, message=gettext_noop("Issue proposed: %(title)s"), title=issue.title)
     return issue
+
+
+def person_named(username: str, field: str):
+    """The user called ``username``, or a refusal naming ``field``."""
+    name = _text(username, field, 150)
+    person = get_user_model().objects.filter(username=name).first()
+    if person is None:
+        raise WorkspaceError(f"{field}: no user {name!r}")
+    return person
 
 
 def _initiatives(workspace: Workspace, ids: list[int]) -> list[Initiative]:
@@ -76,9 +94,7 @@ def triage(
     if owner is not None:
         person = None
         if owner.strip():
-            person = get_user_model().objects.filter(username=owner.strip()).first()
-            if person is None:
-                raise WorkspaceError(f"owner: no user {owner.strip()!r}")
+            person = person_named(owner, "owner")
         if person != issue.owner:
             changes.append(("owner", str(issue.owner or ""), str(person or "")))
             issue.owner = person
@@ -89,6 +105,7 @@ def triage(
             changes.append(("initiatives", " ".join(map(str, before)), " ".join(str(i.pk) for i in chosen)))
             issue.initiatives.set(chosen)
     if targets is not None:
+        targets = [_text(code, "targets", 10) for code in targets]
         found = list(SdgTarget.objects.filter(code__in=targets))
         missing = set(targets) - {t.code for t in found}
         if missing:
@@ -100,7 +117,14 @@ def triage(
     issue.save()
     for field, old, new in changes:
         IssueChange.objects.create(issue=issue, field=field, before=old, after=new, actor=by)
-        record(workspace=issue.workspace, text=f"Issue {issue.title}: {field} {old or '-'} → {new or '-'}")
+        record(
+            workspace=issue.workspace,
+            message=gettext_noop("Issue %(title)s: %(field)s %(before)s → %(after)s"),
+            title=issue.title,
+            field=field,
+            before=old or "-",
+            after=new or "-",
+        )
     return issue
 
 

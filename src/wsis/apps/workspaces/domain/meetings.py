@@ -9,16 +9,16 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 # The registry's upload checks, reused: the same accepted types told by their first bytes, the same size
 # limit and the same safe download names.
 from wsis.apps.registry.domain.attachments import SIGNATURES, download_name
 from wsis.apps.workspaces.domain import WorkspaceError
 from wsis.apps.workspaces.domain.activity import record
-from wsis.apps.workspaces.domain.issues import _text
+from wsis.apps.workspaces.domain.issues import _text, person_named
 from wsis.apps.workspaces.enums import MinutesState
 from wsis.apps.workspaces.models import Decision, FollowUp, Meeting, MeetingDocument, Workspace
 
@@ -38,9 +38,15 @@ def hold(*, workspace: Workspace, title: str, held_on, agenda: str, by) -> Meeti
         workspace=workspace,
         title=_text(title, "title", 200),
         held_on=_date(held_on, "date"),
-        agenda=(agenda or "").strip(),
+        agenda=_text(agenda, "agenda", 20000, required=False),
     )
-    record(workspace=workspace, text=f"Meeting scheduled: {meeting.title} ({meeting.held_on})", private=True)
+    record(
+        workspace=workspace,
+        message=gettext_noop("Meeting scheduled: %(title)s (%(date)s)"),
+        private=True,
+        title=meeting.title,
+        date=meeting.held_on,
+    )
     return meeting
 
 
@@ -55,7 +61,7 @@ def _draft(meeting: Meeting) -> None:
 def write_minutes(*, meeting: Meeting, minutes: str, by) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _draft(meeting)
-    meeting.minutes = (minutes or "").strip()
+    meeting.minutes = _text(minutes, "minutes", 100000, required=False)
     meeting.save(update_fields=["minutes"])
     return meeting
 
@@ -70,7 +76,11 @@ def adopt(*, meeting: Meeting, by) -> Meeting:
     meeting.minutes_state = MinutesState.ADOPTED
     meeting.adopted_at = timezone.now()
     meeting.save(update_fields=["minutes_state", "adopted_at"])
-    record(workspace=meeting.workspace, text=f"Minutes adopted and published: {meeting.title}")
+    record(
+        workspace=meeting.workspace,
+        message=gettext_noop("Minutes adopted and published: %(title)s"),
+        title=meeting.title,
+    )
     return meeting
 
 
@@ -78,24 +88,42 @@ def adopt(*, meeting: Meeting, by) -> Meeting:
 def decide(*, meeting: Meeting, text: str, by) -> Decision:
     _draft(meeting)
     decision = Decision.objects.create(meeting=meeting, text=_text(text, "decision", 5000))
-    record(workspace=meeting.workspace, text=f"Decision at {meeting.title}: {decision.text}", private=True)
+    record(
+        workspace=meeting.workspace,
+        message=gettext_noop("Decision at %(meeting)s: %(text)s"),
+        private=True,
+        meeting=meeting.title,
+        text=decision.text,
+    )
     return decision
 
 
 @transaction.atomic
 def assign(*, decision: Decision, text: str, owner: str, due, by) -> FollowUp:
-    person = get_user_model().objects.filter(username=(owner or "").strip()).first()
-    if person is None:
-        raise WorkspaceError(f"owner: no user {owner!r}")
+    person = person_named(owner, "owner")
     action = FollowUp.objects.create(
         decision=decision, text=_text(text, "action", 2000), owner=person, due=_date(due, "due date")
     )
     record(
         workspace=decision.meeting.workspace,
-        text=f"Action for {person} due {action.due}: {action.text}",
+        message=gettext_noop("Action for %(person)s due %(date)s: %(text)s"),
         private=True,
+        person=person,
+        date=action.due,
+        text=action.text,
     )
     return action
+
+
+@transaction.atomic  # a decision whose follow-up action is refused is not kept either
+def decide_with_action(
+    *, meeting: Meeting, text: str, action: str = "", owner: str = "", due=None, by
+) -> Decision:
+    """A decision and, when ``action`` is given, its follow-up action (the pages' and the API's way)."""
+    decision = decide(meeting=meeting, text=text, by=by)
+    if (action or "").strip():
+        assign(decision=decision, text=action, owner=owner, due=due, by=by)
+    return decision
 
 
 @transaction.atomic
@@ -103,7 +131,12 @@ def complete(*, action: FollowUp, by) -> FollowUp:
     if action.done_at is None:
         action.done_at = timezone.now()
         action.save(update_fields=["done_at"])
-        record(workspace=action.decision.meeting.workspace, text=f"Action done: {action.text}", private=True)
+        record(
+            workspace=action.decision.meeting.workspace,
+            message=gettext_noop("Action done: %(text)s"),
+            private=True,
+            text=action.text,
+        )
     return action
 
 
@@ -143,8 +176,10 @@ def add_document(*, meeting: Meeting, name: str, content: bytes, by) -> MeetingD
             )
             record(
                 workspace=meeting.workspace,
-                text=f"Document added to {meeting.title}: {document.name}",
+                message=gettext_noop("Document added to %(meeting)s: %(name)s"),
                 private=True,
+                meeting=meeting.title,
+                name=document.name,
             )
     except Exception:
         path.unlink(missing_ok=True)  # no orphan file when the row was not stored

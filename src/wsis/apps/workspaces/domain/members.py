@@ -4,6 +4,7 @@ the organization). Every change is a :class:`MembershipEvent`: who, when, what."
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from wsis.apps.accounts.models import Organization
 from wsis.apps.workspaces.domain import WorkspaceError
@@ -20,6 +21,16 @@ MOVES: dict[str, tuple[set, str]] = {
     A.ACCEPT: ({S.INVITED}, S.ACTIVE),
     A.DECLINE: ({S.REQUESTED, S.INVITED}, S.DECLINED),
     A.REMOVE: ({S.ACTIVE}, S.REMOVED),
+}
+
+#: Each change as the digest says it.
+SAID = {
+    A.REQUEST: gettext_noop("%(organization)s asked to join (%(person)s)"),
+    A.INVITE: gettext_noop("%(organization)s was invited (%(person)s)"),
+    A.APPROVE: gettext_noop("%(organization)s joined: request approved (%(person)s)"),
+    A.ACCEPT: gettext_noop("%(organization)s joined: invitation accepted (%(person)s)"),
+    A.DECLINE: gettext_noop("%(organization)s: declined (%(person)s)"),
+    A.REMOVE: gettext_noop("%(organization)s was removed (%(person)s)"),
 }
 
 
@@ -43,7 +54,7 @@ def change(*, workspace: Workspace, organization: Organization, action: str, act
         found.state = ends
         found.save(update_fields=["state", "changed_at"])
     MembershipEvent.objects.create(workspace=workspace, organization=organization, action=action, actor=actor)
-    record(workspace=workspace, text=f"{organization.name}: {A(action).label} ({actor})")
+    record(workspace=workspace, message=SAID[action], organization=organization.name, person=actor)
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from wsis.apps.reference.models import ActionLine
 from wsis.apps.workspaces.domain import WorkspaceError
@@ -23,5 +24,10 @@ def set_up(*, line: ActionLine, purpose: str, by) -> Workspace:
     workspace, made = Workspace.objects.get_or_create(line=line, defaults={"created_by": by})
     workspace.purpose = purpose.strip()
     workspace.save(update_fields=["purpose"])
-    record(workspace=workspace, text=f"Workspace {'set up' if made else 'purpose updated'} by {by}")
+    message = (
+        gettext_noop("Workspace set up by %(person)s")
+        if made
+        else gettext_noop("Workspace purpose updated by %(person)s")
+    )
+    record(workspace=workspace, message=message, person=by)
     return workspace
