@@ -210,3 +210,39 @@ def test_the_warm_up_task_renders_pages_and_series_then_queues_their_charts(site
     assert report["pages"] == 1 and report["charts_queued"] == len(images)
     queued = DBTaskResult.objects.order_by("-enqueued_at")[: DBTaskResult.objects.count() - before]
     assert [t.task_path for t in queued] == ["wsis.apps.public.warmup.draw_charts"]
+
+
+@pytest.mark.django_db
+def test_edits_made_every_moment_delay_a_page_by_the_stale_window_only(site_data, settings):
+    """Each edit is a new data state; the stale window runs from when the page's rendering was first found
+    outdated, so a page whose initiatives are edited without pause is still rendered again soon."""
+    import time
+
+    from django.core.cache import caches
+    from django.utils import timezone
+
+    from tests.registry.factories import entry, user
+    from wsis.apps.accounts.domain.organizations import create_organization
+    from wsis.apps.public import caching
+    from wsis.apps.registry.models import Initiative
+
+    caches[caching.CACHE_ALIAS].clear()
+    client = Client()
+    settled(client, ECONOMY)
+    settings.WSIS_PAGE_STALE_SECONDS = 0.6
+    owner = user("steady-editor")
+    org = create_organization(creator=owner, name="Steady libraries", stakeholder_type="civil_society")
+    item = entry(
+        org, owner, "published", countries=["FRA"], action_lines=["C7.c"], title={"en": "Steady edits"}
+    )
+    marks = []
+    for _ in range(8):
+        Initiative.objects.filter(pk=item.pk).update(updated_at=timezone.now())  # an edit: a new state
+        answer = client.get(ECONOMY)
+        marks.append(answer["X-Page-Cache"])
+        if marks[-1] == "miss":
+            break
+        time.sleep(0.2)
+    assert marks[0] == "stale", marks
+    assert marks[-1] == "miss", f"edits every 0.2 s kept the page stale past its 0.6 s window: {marks}"
+    assert "Steady edits" in answer.content.decode()

@@ -23,7 +23,9 @@ HTTP caches do it): one request renders the page again while every other visitor
 the previous rendering, so a popular page is never rendered by many workers at once. For the first
 WSIS_PAGE_STALE_SECONDS after a data state appears, no visitor renders at all: the previous rendering is
 served while the background warm-up (``warmup.py``, which always renders) puts the new one in place, so a
-new publication or a burst of edits does not turn every visit into a cold render. Signed-in editors never
+new publication or a burst of edits does not turn every visit into a cold render. The window is timed from
+when the page's rendering was first found outdated, so edits made every few seconds delay a page by at most
+that window, not for as long as they go on. Signed-in editors never
 see a stale page: they bypass the cache.
 """
 
@@ -168,16 +170,20 @@ def page_key(request: HttpRequest, state: str) -> str:
     return "public-page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _state_age(cache: Any, state: str) -> float:
-    """Seconds since any process first met the data state ``state`` (now, if this is the first)."""
+def _outdated_for(cache: Any, latest: str) -> float:
+    """Seconds since any process first found the rendering ``latest`` outdated (0 if this is the first).
+
+    Timed from the rendering, not from the newest data state: while an initiative is edited every few
+    seconds each state is young, and timing from it would serve the same old rendering for as long as the
+    edits go on."""
     now = time.time()
-    seen_key = f"public-state-seen:{state}"
-    cache.add(seen_key, now, TIMEOUT_SECONDS)
-    seen = cache.get(seen_key)
-    return now - seen if isinstance(seen, float) else 0.0
+    outdated_key = f"public-page-outdated:{latest}"
+    cache.add(outdated_key, now, TIMEOUT_SECONDS)
+    since = cache.get(outdated_key)
+    return now - since if isinstance(since, float) else 0.0
 
 
-def _previous(cache: Any, request: HttpRequest, key: str, state: str) -> tuple[StoredPage | None, bool]:
+def _previous(cache: Any, request: HttpRequest, key: str) -> tuple[StoredPage | None, bool]:
     """The previous rendering of this page, to serve instead of rendering it now (``None`` when this
     request is the one to render: the warm-up, no previous rendering, or nobody else rendering it), and
     whether this request took the right to render it."""
@@ -189,7 +195,7 @@ def _previous(cache: Any, request: HttpRequest, key: str, state: str) -> tuple[S
     previous = cache.get(latest)
     if previous is None:
         return None, False
-    if _state_age(cache, state) < settings.WSIS_PAGE_STALE_SECONDS:
+    if _outdated_for(cache, latest) < settings.WSIS_PAGE_STALE_SECONDS:
         return previous, False  # the warm-up renders it meanwhile
     # cache.add is atomic in every backend: exactly one request wins the right to render.
     if cache.add(f"public-page-rendering:{key}", 1, RENDER_LOCK_SECONDS):
@@ -282,7 +288,7 @@ def cached_page(view: View, depends: tuple[str, ...] = EVERYTHING) -> View:
         stored = cache.get(key)
         if stored is not None:
             return _mark(stored.response(request), "hit")
-        previous, locked = _previous(cache, request, key, state)
+        previous, locked = _previous(cache, request, key)
         if previous is not None:
             return _mark(previous.response(request), "stale")
         try:
