@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
+import time
 from pathlib import Path
 
 import pytest
@@ -216,8 +217,6 @@ def test_the_warm_up_task_renders_pages_and_series_then_queues_their_charts(site
 def test_edits_made_every_moment_delay_a_page_by_the_stale_window_only(site_data, settings):
     """Each edit is a new data state; the stale window runs from when the page's rendering was first found
     outdated, so a page whose initiatives are edited without pause is still rendered again soon."""
-    import time
-
     from django.core.cache import caches
     from django.utils import timezone
 

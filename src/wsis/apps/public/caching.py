@@ -21,12 +21,11 @@ served to someone else; so do non-GET requests and responses other than a plain 
 When a page's data change, its previous rendering is not thrown away at once (stale-while-revalidate, as
 HTTP caches do it): one request renders the page again while every other visitor of that URL keeps getting
 the previous rendering, so a popular page is never rendered by many workers at once. For the first
-WSIS_PAGE_STALE_SECONDS after a data state appears, no visitor renders at all: the previous rendering is
+WSIS_PAGE_STALE_SECONDS after the previous rendering was found outdated, no visitor renders at all: it is
 served while the background warm-up (``warmup.py``, which always renders) puts the new one in place, so a
-new publication or a burst of edits does not turn every visit into a cold render. The window is timed from
-when the page's rendering was first found outdated, so edits made every few seconds delay a page by at most
-that window, not for as long as they go on. Signed-in editors never
-see a stale page: they bypass the cache.
+new publication or a burst of edits does not turn every visit into a cold render. The window runs from
+that first finding, not from the newest data state, so edits made every few seconds delay a page by that
+window at most. Signed-in editors never see a stale page: they bypass the cache.
 """
 
 from __future__ import annotations
