@@ -3,7 +3,8 @@
 messages from the shared folder, or messages this software writes - honouring ``updatedAfter`` (a file
 is new when it was put after that time; nothing new is the standard's 404 "No results found").
 
-``down`` makes it answer 503 to the next N requests (a source in maintenance); every request is kept."""
+``down`` makes it answer 503 to the next N requests (a source in maintenance); every request is kept.
+``routes`` answers other paths with fixed answers (a case studies feed and its documents)."""
 
 from __future__ import annotations
 
@@ -21,11 +22,16 @@ class SdmxFiles:
     down: int = 0
     requests: list[str] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
+    routes: dict[str, tuple[int, bytes, str]] = field(default_factory=dict)
+
+    @property
+    def root(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     @property
     def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}/sdmx/rest"
+        return f"{self.root}/sdmx/rest"
 
     def put(self, flow: str, path: Path, at: dt.datetime | None = None) -> None:
         self.files.setdefault(flow, []).append((at or dt.datetime.now(dt.UTC), path))
@@ -36,6 +42,8 @@ class SdmxFiles:
         if self.down > 0:
             self.down -= 1
             return 503, b"Service unavailable", "text/plain"
+        if parsed.path in self.routes:
+            return self.routes[parsed.path]
         parts = parsed.path.split("/")
         if parts[:4] != ["", "sdmx", "rest", "data"] or len(parts) < 5:
             return 400, b"Syntax error", "text/plain"

@@ -2,7 +2,8 @@
 publishes its household-survey estimates (`wsis survey publish`, Pakistan's PSLM 2014-15 microdata), and
 the international instance, holding ITU's real figures, registers it as a source, pulls it (provenance,
 the national figure beside ITU's, the discrepancy), pulls its second release incrementally
-(``updatedAfter``), and while it is down retries, reports and stores nothing.
+(``updatedAfter``), copies its country case study with its provenance, and while it is down retries,
+reports and stores nothing.
 
 Issue 17's "done when" for federation; everything goes through the commands and HTTP, as in production."""
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import urllib.parse
@@ -21,6 +23,8 @@ import requests
 
 from tests.federation.test_survey_release import PUBLISHER, SPEC
 from tests.operations.deployment import ROOT, WSIS, environment, fresh_database, ok, server, wsis
+
+CASE_STUDY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 #: What the test reads from an instance's database, through its own Django (a process of that instance).
 FACTS = """
@@ -139,6 +143,31 @@ def test_a_national_instance_feeds_the_international_one(tmp_path: Path, shared:
             national, *publish, "--spec", str(totals), "--release", "PSLM 2014-15", "--no-refresh", str(pslm)
         )
         assert "1 observations written" in out, out
+        # A country case study (para 100a) the national office publishes beside its figures.
+        study = tmp_path / "pslm-ict-note.pdf"
+        study.write_bytes(CASE_STUDY_PDF)
+        out = ok(
+            national,
+            "case-studies",
+            "add",
+            "--economy",
+            "PAK",
+            "--title",
+            "ICT use in the PSLM 2014-15",
+            "--publisher",
+            PUBLISHER,
+            "--date",
+            "2016-03-01",
+            "--language",
+            "en",
+            "--indicator",
+            "i99H",
+            "--action-line",
+            "C2",
+            "--file",
+            str(study),
+        )
+        assert "case study 1 published" in out, out
         ok(international, "import", str(itu), "--no-refresh")
 
         with server(international, workers=1, threads=4) as international_url:
@@ -156,17 +185,29 @@ def test_a_national_instance_feeds_the_international_one(tmp_path: Path, shared:
                     "ICT",
                     "--economy",
                     "PAK",
+                    "--case-studies",
+                    f"{national_url}/api/v1/case-studies",
                 )
                 out = ok(international, "sources", "pull", "pbs")
-                assert "(1 observations)" in out, out
+                assert "(1 observations)" in out and "1 country case study(ies) added or changed" in out, out
 
                 # Provenance: the release names the query it came from, its files' checksums and the time.
                 seen = facts(international)
                 (first,) = seen["pulls"]
                 assert first["status"] == "ok" and first["updated_after"] is None
-                assert first["urls"] == [f"{sdmx_url}/data/ICT"]
+                feed = f"{national_url}/api/v1/case-studies?economy=PAK"
+                assert first["urls"] == [f"{sdmx_url}/data/ICT", feed]
                 pulled = next(r for r in seen["releases"] if r["id"] == first["release"])
                 assert pulled["publisher"] == PUBLISHER and pulled["origin"] == first["urls"][0]
+                # The case study is shown on the profile with where it was copied from, its document intact.
+                shown = requests.get(f"{international_url}/en/economies/PAK/", timeout=60).text
+                shown = shown[shown.index('id="case-studies"') :]
+                shown = shown[: shown.index("</section>")]
+                assert "ICT use in the PSLM 2014-15" in shown and f"Copied from {PUBLISHER}" in shown, shown
+                assert feed in shown
+                document = re.search(r'href="(/case-studies/\d+/document)"', shown).group(1)
+                copy = requests.get(f"{international_url}{document}", timeout=60)
+                assert copy.status_code == 200 and copy.content == CASE_STUDY_PDF
                 assert pulled["name"].startswith("pbs pull ") and first["started_at"][:19].replace(
                     "T", " "
                 ) in pulled["name"].replace("T", " ")
@@ -211,8 +252,8 @@ def test_a_national_instance_feeds_the_international_one(tmp_path: Path, shared:
                 seen = facts(international)
                 second = seen["pulls"][-1]
                 assert second["updated_after"] == first["started_at"]
-                (url,) = second["urls"]
-                assert url.startswith(f"{sdmx_url}/data/ICT?updatedAfter=")
+                url, unchanged_feed = second["urls"]
+                assert url.startswith(f"{sdmx_url}/data/ICT?updatedAfter=") and unchanged_feed == feed
                 incremental = next(r for r in seen["releases"] if r["id"] == second["release"])
                 assert sorted(o[3] for o in incremental["observations"]) == ["R", "U"]
                 assert incremental["observations"] == facts(national)["releases"][1]["observations"]

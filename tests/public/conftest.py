@@ -43,6 +43,7 @@ def site_data(
     shared: Path,
     tmp_path_factory,
 ) -> Iterator[SiteData]:
+    from wsis.apps.federation.domain.case_studies import Document, Draft, publish
     from wsis.apps.publishing.domain.refresh import refresh
     from wsis.apps.reference.models import Membership, SdgGoal, SdgIndicator, SdgTarget
     from wsis.apps.reference.sync import store_income_groups, store_sdg_titles
@@ -79,8 +80,23 @@ def site_data(
         # As `wsis import` and `wsis reference income` do: the figures the pages read are published once.
         refresh(trigger="tests/public")
         observations = Observation.objects.count()
+        # A country case study in French, so the pages that list them are checked with one (lang marks).
+        case_study = publish(
+            Draft(
+                economy="FRA",
+                title="Mesurer les usages numériques des ménages",
+                summary="Enquête annuelle sur les technologies de l'information dans les ménages.",
+                language="fr",
+                publisher="Insee",
+                published_on="2025-11-20",
+                indicators=["i99H"],
+                action_lines=["C3", "C4"],
+                document=Document("usages.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+            )
+        )
     yield SiteData(releases=releases, observations=observations)
     with django_db_blocker.unblock():
+        case_study.delete()
         Membership.objects.filter(group__kind="income", valid_from=validity(INCOME_FISCAL_YEAR)[0]).delete()
         for model in (SdgGoal, SdgTarget, SdgIndicator):
             model.objects.update(official_titles={})

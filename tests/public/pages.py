@@ -2,7 +2,8 @@
 
 The accessibility, page-weight and screenshot tests (and bench/site) walk this list, so a new page type
 is checked everywhere by adding it here. The codes are real ones present in the shared data
-(`site_data`): France in the ITU, World Bank and SDG files, the LDC group, Internet use (i99H).
+(`site_data`): France in the ITU, World Bank and SDG files, the LDC group, Internet use (i99H), and
+the one country case study `site_data` publishes (France's, in French).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ ALL_PAGE_TYPES: tuple[PageType, ...] = (
     PageType("embed_map", "public:embed_indicator", ("i99H", "map")),
     PageType("embed_economy", "public:embed_economy", ("FRA", "i99H")),
     PageType("downloads", "public:downloads"),
+    PageType("case_studies", "case_studies"),
 )
 #: WSIS_PAGE_TYPES=indicator,embed_map walks only those page types (a new page type's browser checks in
 #: minutes instead of the whole list); unset, every page type.

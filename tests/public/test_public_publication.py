@@ -161,9 +161,9 @@ def test_an_edited_initiative_renders_again_only_the_pages_that_list_it(
 
     owner, item = kenyan_entry
     kenya, france = "/en/economies/KEN/", "/en/economies/FRA/"
-    line, other_line = "/en/action-lines/C7/", "/en/action-lines/C3/"
+    line, sub_line, other_line = "/en/action-lines/C7/", "/en/action-lines/C7.c/", "/en/action-lines/C3/"
     unrelated = ["/en/indicators/i99H/", "/en/groups/LDC/", france, other_line]
-    for path in [kenya, line, *unrelated]:
+    for path in [kenya, line, sub_line, *unrelated]:
         client.get(path)
         assert hit(client, path), f"{path} is cached"
     assert "Community broadband for rural schools" in client.get(kenya).content.decode()
@@ -177,8 +177,38 @@ def test_an_edited_initiative_renders_again_only_the_pages_that_list_it(
     assert not hit(client, kenya), "the profile of the economy it names is rendered again"
     assert "Maktaba mobile libraries" in client.get(kenya).content.decode()
     assert not hit(client, line), "so is the page of its action line (C7 lists C7.c)"
+    assert not hit(client, sub_line), "and the page of its sub-line (a code with a lower-case letter)"
     for path in unrelated:
         assert hit(client, path), f"{path} does not list it and stays cached"
+
+
+def test_a_new_case_study_renders_again_only_the_pages_that_list_it(client: Client, site_data) -> None:
+    from wsis.apps.federation.domain.case_studies import Draft, publish
+
+    listing = ["/en/economies/KEN/", "/en/action-lines/C7/", "/en/action-lines/C7.c/", "/fr/case-studies/"]
+    unrelated = ["/en/economies/FRA/", "/en/action-lines/C3/", "/en/indicators/i99H/", "/en/groups/LDC/"]
+    for path in [*listing, *unrelated]:
+        client.get(path)
+        assert hit(client, path), f"{path} is cached"
+    case = publish(
+        Draft(
+            economy="KEN",
+            title="Libraries as public access points",
+            publisher="Kenya National Library Service",
+            published_on="2025-05-02",
+            language="en",
+            action_lines=["C7.c"],
+            link="https://knls.example.ke/access-points",
+        )
+    )
+    try:
+        for path in listing:
+            assert not hit(client, path), f"{path} lists it and is rendered again"
+            assert "Libraries as public access points" in client.get(path).content.decode(), path
+        for path in unrelated:
+            assert hit(client, path), f"{path} does not list it and stays cached"
+    finally:
+        case.delete()
 
 
 def test_a_new_publication_renders_again_the_figures_pages_only(client: Client, site_data) -> None:

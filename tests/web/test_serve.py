@@ -3,6 +3,7 @@ all six languages over real HTTP (gunicorn), on the database of this test run's 
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -73,3 +74,26 @@ def test_static_files_are_fingerprinted_and_compressed(server: str) -> None:
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         assert response.headers["Content-Encoding"] == "gzip"
         assert "max-age=315360000" in response.headers["Cache-Control"]
+
+
+def test_a_server_process_loads_its_url_map_and_languages_before_its_first_visitor(tmp_path: Path) -> None:
+    """Importing the WSGI application (what each gunicorn worker does at start) leaves the URL map imported,
+    the reverse map of every language built and the main templates compiled: no visitor pays for them."""
+    probe = (
+        "import json, wsis.site.wsgi\n"
+        "from django.template import engines\n"
+        "from django.urls import get_resolver\n"
+        "resolver = get_resolver()\n"
+        "loader = engines['django'].engine.template_loaders[0]\n"
+        "print(json.dumps({'languages': sorted(resolver._reverse_dict),"
+        " 'populated': resolver._populated,"
+        " 'templates': sorted(k for k in loader.get_template_cache if k.startswith('public/'))}))\n"
+    )
+    env = {**os.environ, "WSIS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "wsis.site.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    state = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(LANGUAGES) <= set(state["languages"]), state
+    assert "public/economy.html" in state["templates"] and "public/group.html" in state["templates"], state

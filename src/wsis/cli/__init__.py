@@ -70,3 +70,5 @@ main.add_lazy("workspaces", "wsis.cli.workspaces:workspaces")  # type: ignore[at
 
 # Federation (issue 17): wsis sources add / list / pull / discrepancies.
 main.add_lazy("sources", "wsis.cli.sources:sources")  # type: ignore[attr-defined]
+# Country case studies (issue 17, para 100a): wsis case-studies add / list / withdraw.
+main.add_lazy("case-studies", "wsis.cli.case_studies:case_studies")  # type: ignore[attr-defined]

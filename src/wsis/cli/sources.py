@@ -30,7 +30,15 @@ def sources() -> None:
     "--sdmx-area", metavar="ID", help="The dimension holding the area (else settled by the reader)."
 )
 @click.option("--sdmx-indicator", metavar="ID[,ID...]", help="The dimension(s) making the indicator code.")
-def add(name, url, publisher, flows, economies, kind, every_hours, sdmx_area, sdmx_indicator) -> None:
+@click.option(
+    "--case-studies",
+    "case_studies_url",
+    metavar="URL",
+    help="Where it lists its country case studies (another instance: <site>/api/v1/case-studies).",
+)
+def add(
+    name, url, publisher, flows, economies, kind, every_hours, sdmx_area, sdmx_indicator, case_studies_url
+) -> None:
     """Register a source: NAME (a short slug) and the base URL of its SDMX 2.1 REST service."""
     django_ready()
     from django.core.exceptions import ValidationError
@@ -43,6 +51,8 @@ def add(name, url, publisher, flows, economies, kind, every_hours, sdmx_area, sd
     try:
         validate_slug(name)
         URLValidator(schemes=["http", "https"])(url)
+        if case_studies_url:
+            URLValidator(schemes=["http", "https"])(case_studies_url)
     except ValidationError as exc:
         raise click.BadParameter(" ".join(exc.messages)) from exc
     known = set(knowledge().economies)
@@ -64,6 +74,7 @@ def add(name, url, publisher, flows, economies, kind, every_hours, sdmx_area, sd
             "kind": kind,
             "every_hours": every_hours,
             "sdmx": options,
+            "case_studies_url": case_studies_url or "",
         },
     )
     click.echo(f"source {source.name} {'added' if created else 'updated'}: {url} ({', '.join(flows)})")
@@ -84,6 +95,8 @@ def list_() -> None:
             f"{s.name}  {s.url}  [{s.kind}] flows {', '.join(s.flows)}; economies {economies}"
             f"; {s.state}, last success {last}"
         )
+        if s.case_studies_url:
+            click.echo(f"  country case studies: {s.case_studies_url}")
         if s.last_error:
             click.echo(f"  error: {s.last_error}")
 
@@ -105,7 +118,10 @@ def pull_(names) -> None:
         record = pull(source)
         if record.status == Pull.Status.OK:
             r = record.release
-            click.echo(f"{source.name}: release {r.id} '{r}' ({r.observation_count} observations)")
+            if r is not None:
+                click.echo(f"{source.name}: release {r.id} '{r}' ({r.observation_count} observations)")
+            if source.case_studies_url:
+                click.echo(f"{source.name}: {record.case_studies} country case study(ies) added or changed")
         elif record.status == Pull.Status.UNCHANGED:
             click.echo(f"{source.name}: nothing new since {record.updated_after}")
         else:

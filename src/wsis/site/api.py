@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from wsis import __version__
+from wsis.apps.federation.api import router as federation_router
 from wsis.apps.forum.api import router as forum_router
 from wsis.apps.measure.api import router as measure_router
 from wsis.apps.prizes.api import router as prizes_router
@@ -41,4 +42,5 @@ api.add_router("/prizes", prizes_router)
 api.add_router("/sdmx", sdmx_router)
 api.add_router("/workspaces", workspaces_router)
 api.add_router("/forum", forum_router)
+api.add_router("/", federation_router)
 api.add_router("/", warehouse_router)

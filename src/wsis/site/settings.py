@@ -214,6 +214,8 @@ WSIS_FEDERATION_RETRIES = int(os.environ.get("WSIS_FEDERATION_RETRIES", "3"))
 WSIS_FEDERATION_BACKOFF_SECONDS = float(os.environ.get("WSIS_FEDERATION_BACKOFF_SECONDS", "2"))
 WSIS_FEDERATION_TIMEOUT_SECONDS = float(os.environ.get("WSIS_FEDERATION_TIMEOUT_SECONDS", "30"))
 WSIS_FEDERATION_MAX_BYTES = int(os.environ.get("WSIS_FEDERATION_MAX_BYTES", str(64 * 2**20)))
+# Country case studies (para 100a): a document published here or pulled from a source is at most this big.
+WSIS_CASE_STUDY_MAX_BYTES = int(os.environ.get("WSIS_CASE_STUDY_MAX_BYTES", str(20 * 2**20)))
 WSIS_PUBLIC_URL = os.environ.get("WSIS_PUBLIC_URL", "http://localhost:8000")
 
 AUTH_PASSWORD_VALIDATORS = [

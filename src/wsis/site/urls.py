@@ -5,6 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, include, path, re_path
 
+from wsis.apps.federation import case_study_views
 from wsis.apps.public.caching import cached_page
 from wsis.apps.public.views import chart_image
 from wsis.apps.public.views import home as public_home
@@ -38,6 +39,12 @@ urlpatterns = [
         name="chart_image",
     ),
     path("api/v1/", _api_urls()),
+    # A country case study's document: one URL for every language (wsis.apps.federation).
+    path(
+        "case-studies/<int:pk>/document",
+        case_study_views.case_study_document,
+        name="case_study_document",
+    ),
     # SDMX 2.1 REST web service over the warehouse (wsis.apps.sdmx), outside the language prefixes.
     path("sdmx/rest/", include("wsis.apps.sdmx.urls")),
 ]
@@ -52,6 +59,11 @@ urlpatterns += i18n_patterns(
     path("workspaces/", include("wsis.apps.workspaces.urls")),
     path("forum/", include("wsis.apps.forum.urls")),
     path("federation/", include("wsis.apps.federation.urls")),
+    path(
+        "case-studies/",
+        cached_page(case_study_views.case_study_list, ("reference", "casestudies")),
+        name="case_studies",
+    ),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

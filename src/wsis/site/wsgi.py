@@ -11,3 +11,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsis.site.settings")
 # listed, instead of a site running on half-loaded knowledge.
 knowledge()
 application = get_wsgi_application()
+
+# Before the first visitor, not during their request (wsis.site.warm says what and why).
+from wsis.site.warm import warm_process  # noqa: E402 - needs the settings that get_wsgi_application set up
+
+warm_process()

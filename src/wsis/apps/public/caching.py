@@ -7,6 +7,8 @@ cached view names its dependencies, and the cache key holds a token of each, rea
 * ``warehouse`` - the releases (a new import);
 * ``reference`` - the reference knowledge (names, groups and memberships, the WSIS-SDG matrix);
 * ``registry`` - every initiative (any insert or update, logged by database triggers);
+* ``casestudies`` - the country case studies (published here or pulled from a national instance), and
+  ``casestudies:economy`` / ``casestudies:line`` those of the page's economy or action line only;
 * ``registry:economy`` / ``registry:line`` - only the initiatives of the page's economy or action line
   (count and last update), so an edited initiative renders again the pages that list it and no other.
 
@@ -49,6 +51,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import compress_string
 from django.utils.translation import get_language
 
+from wsis.apps.federation.models import CaseStudy
 from wsis.apps.publishing.domain import current
 from wsis.apps.reference.models import MatrixVersion, Membership, ReferenceRelease
 from wsis.apps.registry.models import IndexChange, Initiative
@@ -97,6 +100,13 @@ def _table_state(*watched: tuple[type[Model], str]) -> str:
         return repr(cursor.fetchone())
 
 
+def _scoped_case_studies(**lookup: Any) -> str:
+    found = CaseStudy.objects.filter(**lookup).aggregate(
+        n=Count("id", distinct=True), changed=Max("updated_at"), withdrawn=Max("withdrawn_at")
+    )
+    return repr(sorted(found.items()))
+
+
 def _scoped_registry(**lookup: Any) -> str:
     found = Initiative.objects.filter(**lookup).aggregate(
         n=Count("id", distinct=True), last=Max("updated_at")
@@ -112,16 +122,27 @@ TOKENS: dict[str, Callable[[], str]] = {
         (ReferenceRelease, "loaded_at"), (Membership, "id"), (MatrixVersion, "id")
     ),
     "registry": lambda: _table_state((Initiative, "id"), (IndexChange, "id")),
+    # Country case studies: added, changed (updated_at) or withdrawn by their source (withdrawn_at).
+    "casestudies": lambda: _table_state((CaseStudy, "updated_at"), (CaseStudy, "withdrawn_at")),
 }
 #: Tokens scoped by the view's URL argument: name -> (argument, how to read it for a value).
 SCOPED: dict[str, tuple[str, Callable[[str], str]]] = {
+    # The case studies of one economy, or of one action line and its sub-lines (C7's).
+    "casestudies:economy": ("iso3", lambda iso3: _scoped_case_studies(economy=iso3.upper())),
+    "casestudies:line": (
+        "code",
+        lambda code: (
+            _scoped_case_studies(action_lines__code=code)
+            + _scoped_case_studies(action_lines__parent__code=code)
+        ),
+    ),
     "registry:economy": ("iso3", lambda iso3: _scoped_registry(countries__iso3=iso3.upper())),
     # A line's page lists the initiatives on it and on its sub-lines (C7's).
     "registry:line": (
         "code",
         lambda code: (
-            _scoped_registry(action_lines__code=code.upper())
-            + _scoped_registry(action_lines__parent__code=code.upper())
+            # As the page looks the line up: exactly (sub-lines are "C7.c", not "C7.C").
+            _scoped_registry(action_lines__code=code) + _scoped_registry(action_lines__parent__code=code)
         ),
     ),
 }

@@ -16,7 +16,7 @@ app_name = "public"
 urlpatterns = [
     path(
         "economies/<str:iso3>/",
-        cached_page(economy.profile, (*FIGURES, "registry:economy")),
+        cached_page(economy.profile, (*FIGURES, "registry:economy", "casestudies:economy")),
         name="economy",
     ),
     path("groups/<str:code>/", cached_page(group.profile, FIGURES), name="group"),
@@ -29,7 +29,7 @@ urlpatterns = [
     path("compare/", cached_page(compare.page, OBSERVATIONS), name="compare"),
     path(
         "action-lines/<str:code>/",
-        cached_page(action_line.page, ("reference", "registry:line")),
+        cached_page(action_line.page, ("reference", "registry:line", "casestudies:line")),
         name="action_line",
     ),
     # Charts alone for other sites' iframes: the only pages that may be framed.

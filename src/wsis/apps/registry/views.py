@@ -19,7 +19,7 @@ from wsis.apps.accounts.models import Organization
 from wsis.apps.accounts.rules import is_admin, is_facilitator_of_line
 from wsis.apps.reference.models import ActionLine
 from wsis.apps.registry.domain import RegistryError
-from wsis.apps.registry.domain.attachments import add_attachment, attachment_path, download_name
+from wsis.apps.registry.domain.attachments import add_attachment, attachment_path, download_name, served
 from wsis.apps.registry.domain.duplicates import similar_entries
 from wsis.apps.registry.domain.entries import create_initiative, update_initiative
 from wsis.apps.registry.domain.matrix import targets_outside_matrix
@@ -311,14 +311,11 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(Attachment, pk=pk)
     _entry(request, item.initiative_id)
-    response = FileResponse(
-        attachment_path(attachment=item).open("rb"),
-        as_attachment=True,
+    response = served(
+        attachment_path(attachment=item),
         # Rows stored before names were made safe may still end in .html or .svg: named again here.
         filename=download_name(name=item.name, content_type=item.content_type),
         content_type=item.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,6 +20,7 @@ from wsis.apps.accounts.domain.organizations import organizations_of
 from wsis.apps.accounts.domain.preferences import preferred_language
 from wsis.apps.accounts.models import Organization
 from wsis.apps.reference.models import ActionLine
+from wsis.apps.registry.domain.attachments import served
 from wsis.apps.registry.models import Initiative
 from wsis.apps.reports.models import Report
 from wsis.apps.workspaces.domain import WorkspaceError
@@ -335,15 +336,9 @@ def document_download(request: HttpRequest, code: str, pk: int, doc: int) -> Htt
     workspace = _workspace(code)
     document = get_object_or_404(MeetingDocument, pk=doc, meeting_id=pk, meeting__workspace=workspace)
     _require(request, "workspaces.view_private", workspace)
-    response = FileResponse(
-        document_path(document=document).open("rb"),
-        as_attachment=True,
-        filename=document.name,
-        content_type=document.content_type,
+    return served(
+        document_path(document=document), filename=document.name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @require_GET

@@ -12,6 +12,9 @@ times with exponential back-off from ``WSIS_FEDERATION_BACKOFF_SECONDS``; a sour
 ``down``, its pull recorded as failed with the error, and logged at ERROR for staff - nothing is stored
 from it. A message the source *did* send but that cannot be accepted (wrong structure, unknown codes,
 too large, hostile XML) is refused at once, not retried, with the reader's one-line reason.
+
+A source registered with the URL of its country case studies feed has them fetched and checked
+(``case_study_pull``) before the transaction, and stored in it beside the release.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,12 +31,19 @@ import sdmx
 from django.conf import settings
 from django.db import transaction
 
+from wsis.apps.federation.domain import case_study_pull
+from wsis.apps.federation.domain.transport import (
+    MessageRefused,
+    SourceDown,
+    chunks,
+    max_bytes,
+    with_retries,
+)
 from wsis.apps.federation.models import Pull, Source
 from wsis.apps.warehouse import clock
 from wsis.apps.warehouse.domain.importing import ImportRefused, import_release
 from wsis.engine.readers import SdmxOptions
 from wsis.engine.readers.observation import Problem
-from wsis.engine.readers.sdmx import MAX_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +51,6 @@ ACCEPT = (
     "application/vnd.sdmx.genericdata+xml;version=2.1, "
     "application/vnd.sdmx.structurespecificdata+xml;version=2.1;q=0.9, application/xml;q=0.5, */*;q=0.1"
 )
-CHUNK = 1 << 16
-
-
-class SourceDown(Exception):
-    """The source did not answer usefully after every retry (connection, timeout, 5xx)."""
-
-
-class MessageRefused(Exception):
-    """The source answered with something that is not acceptable SDMX data (one-line reason)."""
-
-
-class _Transient(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -64,22 +60,6 @@ class Download:
     path: Path | None  # None: the source has nothing new for this flow (404 No results found)
     checksum: str = ""
     size: int = 0
-
-
-def retries() -> int:
-    return int(getattr(settings, "WSIS_FEDERATION_RETRIES", 3))
-
-
-def backoff() -> float:
-    return float(getattr(settings, "WSIS_FEDERATION_BACKOFF_SECONDS", 2.0))
-
-
-def timeout() -> float:
-    return float(getattr(settings, "WSIS_FEDERATION_TIMEOUT_SECONDS", 30.0))
-
-
-def max_bytes() -> int:
-    return int(getattr(settings, "WSIS_FEDERATION_MAX_BYTES", MAX_BYTES))
 
 
 def client(source: Source) -> sdmx.Client:
@@ -105,7 +85,8 @@ def options(source: Source) -> SdmxOptions | None:
 
 
 def pull(source: Source, *, folder: Path | None = None) -> Pull:
-    """Pull every flow of ``source`` since its last successful pull; returns the recorded :class:`Pull`.
+    """Pull every flow of ``source`` since its last successful pull, and its country case studies when it
+    lists them; returns the recorded :class:`Pull`.
 
     Never raises for the source's faults: a source down or a refused message is recorded (and logged);
     the caller reads ``pull.status``."""
@@ -121,24 +102,30 @@ def pull(source: Source, *, folder: Path | None = None) -> Pull:
     try:
         for flow in source.flows:
             downloads.append(_download(sdmx_client, flow, since, folder, record))
-        record.urls = [d.url for d in downloads]
+        # The source's country case studies, fetched and checked before anything is written.
+        feed = case_study_pull.fetch(source, sdmx_client.session, record) if source.case_studies_url else None
+        record.urls = [d.url for d in downloads] + (feed.urls if feed else [])
         files = [d for d in downloads if d.path is not None]
         record.bytes = sum(d.size for d in files)
-        if not files:
+        if not files and not (feed and feed.changes):
             record.status = Pull.Status.UNCHANGED
             return _finish(source, record, ok=True)
-        record.checksum = hashlib.sha256("".join(sorted(d.checksum for d in files)).encode()).hexdigest()
+        if files:
+            record.checksum = hashlib.sha256("".join(sorted(d.checksum for d in files)).encode()).hexdigest()
         with transaction.atomic():
-            report = import_release(
-                [d.path for d in files if d.path is not None],
-                name=f"{source.name} pull {started:%Y-%m-%dT%H:%M:%S.%fZ}",
-                publisher=source.publisher,
-                date=started.date(),
-                origin=" ".join(record.urls),
-                sdmx_options=options(source),
-                frame_hook=lambda frame: _outside_authority(source, frame),
-            )
-            record.release = report.release
+            if files:
+                report = import_release(
+                    [d.path for d in files if d.path is not None],
+                    name=f"{source.name} pull {started:%Y-%m-%dT%H:%M:%S.%fZ}",
+                    publisher=source.publisher,
+                    date=started.date(),
+                    origin=" ".join(d.url for d in downloads),
+                    sdmx_options=options(source),
+                    frame_hook=lambda frame: _outside_authority(source, frame),
+                )
+                record.release = report.release
+            if feed:
+                record.case_studies = case_study_pull.store(source, feed, at=started)
             record.status = Pull.Status.OK
             return _finish(source, record, ok=True)
     except SourceDown as exc:
@@ -181,51 +168,29 @@ def _download(
     params = {"updatedAfter": since.isoformat().replace("+00:00", "Z")} if since else {}
     request = sdmx_client.data(flow, params=params, dry_run=True)
     request.headers["Accept"] = ACCEPT
-    last: Exception | None = None
-    for attempt in range(retries() + 1):
-        record.attempts += 1
-        if attempt:
-            time.sleep(backoff() * 2 ** (attempt - 1))
-        try:
-            return _fetch(sdmx_client, request, flow, folder)
-        except _Transient as exc:
-            last = exc
-            log.warning("federation: %s attempt %d failed: %s", request.url, attempt + 1, exc)
-    raise SourceDown(f"{request.url}: {last}")
+    return with_retries(
+        str(request.url), lambda: _fetch(sdmx_client, request, flow, folder), lambda: _count(record)
+    )
+
+
+def _count(record: Pull) -> None:
+    record.attempts += 1
 
 
 def _fetch(sdmx_client: sdmx.Client, request: requests.PreparedRequest, flow: str, folder: Path) -> Download:
-    limit = max_bytes()
-    try:
-        with sdmx_client.session.send(request, stream=True, timeout=timeout()) as response:
-            if response.status_code >= 500:
-                raise _Transient(f"HTTP {response.status_code}")
-            if response.status_code == 404:
-                # SDMX 2.1: 404 "No results found" - nothing (new) for this query.
-                return Download(flow, str(request.url), None)
-            if response.status_code != 200:
-                raise MessageRefused(f"{request.url}: HTTP {response.status_code} {response.reason}")
-            declared = int(response.headers.get("Content-Length") or 0)
-            if declared > limit:
-                raise MessageRefused(
-                    f"{request.url}: message of {declared} bytes, over the {limit}-byte limit"
-                )
-            digest, size = hashlib.sha256(), 0
-            head = b""
-            part = folder / f"{_safe(flow)}.part"
-            with part.open("wb") as handle:
-                for chunk in response.iter_content(CHUNK):
-                    size += len(chunk)
-                    if size > limit:
-                        raise MessageRefused(f"{request.url}: message over the {limit}-byte limit")
-                    if len(head) < 64:
-                        head += chunk[:64]
-                    digest.update(chunk)
-                    handle.write(chunk)
-    except (requests.ConnectionError, requests.Timeout) as exc:
-        raise _Transient(type(exc).__name__ + ": " + str(exc).split("\n")[0][:200]) from exc
-    except requests.RequestException as exc:
-        raise MessageRefused(f"{request.url}: {exc}") from exc
+    parts = chunks(sdmx_client.session, request, max_bytes())
+    if parts is None:
+        # SDMX 2.1: 404 "No results found" - nothing (new) for this query.
+        return Download(flow, str(request.url), None)
+    digest, size, head = hashlib.sha256(), 0, b""
+    part = folder / f"{_safe(flow)}.part"
+    with part.open("wb") as handle:
+        for chunk in parts:
+            size += len(chunk)
+            if len(head) < 64:
+                head += chunk[:64]
+            digest.update(chunk)
+            handle.write(chunk)
     start = head.lstrip()[:1]
     path = part.with_suffix(".json" if start in (b"{", b"[") else ".xml" if start == b"<" else ".csv")
     part.rename(path)

@@ -153,3 +153,11 @@ def unit_label(unit: str | None) -> str:
 def get_item(mapping: dict | None, key: object) -> object:
     """``{{ names|get_item:code }}``: a dictionary entry by a key held in a variable (None if absent)."""
     return (mapping or {}).get(key)
+
+
+@register.filter
+def language_name(code: str | None) -> str:
+    """The name of the language ``code`` (ISO 639-1) in the page's language (CLDR), else the code."""
+    if not code:
+        return ""
+    return babel_locale().languages.get(code, code)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wsis.apps.accounts.enums import StakeholderType
+from wsis.apps.federation.domain import case_studies
 from wsis.apps.public.views.indicator import problem
 from wsis.apps.reference.models import ActionLine, MatrixLink, Region
 from wsis.apps.registry.domain.search import Query, search
@@ -52,6 +53,11 @@ def page(request: HttpRequest, code: str) -> HttpResponse:
         "by_stakeholder": _by_stakeholder(entries) if total else [],
         "by_region": _by_region(entries) if total else [],
         "registry_url": reverse("registry:search") + "?" + urlencode({"line": line.code}),
+        # Case studies on the line or on one of its sub-lines.
+        "case_studies": list(
+            case_studies.public().filter(action_lines__in=linked).distinct()[:INITIATIVES_SHOWN]
+        ),
+        "case_studies_filter": urlencode({"line": line.code}),
     }
     return render(request, "public/action_line.html", context)
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from wsis.apps.federation.domain import case_studies
 from wsis.apps.federation.domain.discrepancies import discrepancies
 from wsis.apps.public import citation
 from wsis.apps.public import figures as fig
@@ -30,6 +32,7 @@ TARGET_FRAMEWORKS = ("BBC2025", "SDG", "UMC2030")
 #: The breakdowns a divide compares: dimension -> (disadvantaged code, advantaged code).
 DIVIDES = {"sex": ("F", "M"), "urbanisation": ("R", "U")}
 INITIATIVES_SHOWN = 10
+CASE_STUDIES_SHOWN = 10
 WORLD = "WLD"
 IDI = "idi-2024"
 #: The IDI's two pillars by their node codes in the methodology file, in the page's language.
@@ -211,5 +214,7 @@ def profile(request: HttpRequest, iso3: str) -> HttpResponse:
             "cite": citation.of_economy(request, economy, sources),
             # Where the national statistics office's figure differs from ITU's, both are shown.
             "national_figures": discrepancies(economy=economy.iso3),
+            "case_studies": list(case_studies.public().filter(economy=economy)[:CASE_STUDIES_SHOWN]),
+            "case_studies_filter": urlencode({"economy": economy.iso3}),
         },
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 # The registry's upload checks, reused: the same accepted types told by their first bytes, the same size
 # limit and the same safe download names.
-from wsis.apps.registry.domain.attachments import SIGNATURES, download_name
+from wsis.apps.registry.domain.attachments import content_type_of, download_name
 from wsis.apps.workspaces.domain import WorkspaceError
 from wsis.apps.workspaces.domain.activity import record
 from wsis.apps.workspaces.domain.issues import _text, person_named
@@ -157,7 +157,7 @@ def add_document(*, meeting: Meeting, name: str, content: bytes, by) -> MeetingD
     limit = int(settings.WSIS_REGISTRY_ATTACHMENT_MAX_BYTES)
     if len(content) > limit:
         raise WorkspaceError(f"file: {name} is {len(content)} bytes; the limit is {limit}")
-    content_type = next((t for sig, t in SIGNATURES.items() if content.startswith(sig)), None)
+    content_type = content_type_of(content)
     if content_type is None:
         raise WorkspaceError(f"file: {name} is not a PDF, PNG or JPEG file")
     stored_as = secrets.token_hex(16)
