@@ -23,6 +23,7 @@ class SdmxFiles:
     requests: list[str] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
     routes: dict[str, tuple[int, bytes, str]] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> Location of a 302
 
     @property
     def root(self) -> str:
@@ -62,6 +63,13 @@ class SdmxFiles:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+                if self.path in owner.redirects:
+                    owner.requests.append(self.path)
+                    self.send_response(302)
+                    self.send_header("Location", owner.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 status, body, media = owner.answer(self.path)
                 self.send_response(status)
                 self.send_header("Content-Type", media)

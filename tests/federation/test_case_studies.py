@@ -234,6 +234,9 @@ def test_a_sources_case_studies_are_copied_with_provenance(client: Client, fast_
 
     with SdmxFiles() as server:
         _feed(server, [_item(server)])
+        # The document moved on the same host: the redirect is followed (another host's would not be).
+        server.redirects["/case-studies/7/document"] = f"{server.root}/files/counties.pdf"
+        server.routes["/files/counties.pdf"] = (200, PDF, "application/pdf")
         source = _source(server)
         first = pull(source)
         assert first.status == Pull.Status.OK and first.case_studies == 1, first.error
@@ -274,6 +277,7 @@ def test_a_sources_case_studies_are_copied_with_provenance(client: Client, fast_
         ("checksum", "the document's bytes do not match its listed SHA-256"),
         ("another host", "the document 'http://169.254.169.254/latest/meta-data' is not on 127.0.0.1"),
         ("huge feed", "over the 4096-byte limit"),
+        ("redirect elsewhere", "redirected to another host (http://169.254.169.254/latest/meta-data)"),
         ("next loop", "more than 100 pages of case studies"),
         ("listed twice", "listed twice"),
         ("down", "case-studies?economy=KEN: HTTP 503"),
@@ -313,6 +317,8 @@ def test_hostile_case_study_feeds_are_refused_with_nothing_stored(
             _feed(server, [], next_url=f"{server.root}/api/v1/case-studies")
         if hostile == "down":
             server.down = 5
+        if hostile == "redirect elsewhere":
+            server.redirects["/case-studies/7/document"] = "http://169.254.169.254/latest/meta-data"
         source = _source(server)
         before = (stored(), counts())
         record = pull(source)

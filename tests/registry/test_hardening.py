@@ -126,3 +126,13 @@ def test_attachments_never_download_with_an_active_content_extension(world, clie
         assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Content-Type"] in ("application/pdf", "image/png")
+
+
+def test_an_organization_website_typed_without_a_scheme_is_taken_as_https(db) -> None:
+    from wsis.apps.accounts.interfaces.forms import OrganizationForm
+
+    form = OrganizationForm(
+        data={"name": "Maktaba", "stakeholder_type": "civil_society", "website": "maktaba.example.org"}
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["website"] == "https://maktaba.example.org"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wsis.apps.accounts.enums import MemberRole
@@ -29,10 +30,19 @@ class RegistrationForm(forms.Form):
         return data
 
 
+def _https_by_default(field, **kwargs):
+    """A web address typed without a scheme ("example.org") is taken as https://, Django 6's default, said
+    now instead of relying on Django 5's http:// (which warns)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "stakeholder_type", "un_entity", "country", "website", "iati_ref", "submit_imports"]
+        formfield_callback = _https_by_default
 
 
 class AddMemberForm(forms.Form):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -68,12 +69,7 @@ def chunks(
 ) -> Iterator[bytes] | None:
     """The answer's body in chunks, refused past ``limit`` bytes; None for a 404 (SDMX's "No results
     found": nothing new). Connection errors and 5xx are :class:`Transient`, other answers refused."""
-    try:
-        response = session.send(request, stream=True, timeout=timeout())
-    except (requests.ConnectionError, requests.Timeout) as exc:
-        raise Transient(type(exc).__name__ + ": " + str(exc).split("\n")[0][:200]) from exc
-    except requests.RequestException as exc:
-        raise MessageRefused(f"{request.url}: {exc}") from exc
+    response = _followed(session, request)
     if response.status_code >= 500:
         response.close()
         raise Transient(f"HTTP {response.status_code}")
@@ -88,6 +84,35 @@ def chunks(
         response.close()
         raise MessageRefused(f"{request.url}: message of {declared} bytes, over the {limit}-byte limit")
     return _limited(response, str(request.url), limit)
+
+
+#: Redirects followed, each to the same host as the request: a source may move a path, but cannot send
+#: the pull to another machine (an internal address the international instance can reach).
+REDIRECTS_MAX = 5
+
+
+def _followed(session: requests.Session, request: requests.PreparedRequest) -> requests.Response:
+    origin = urllib.parse.urlsplit(str(request.url))
+    for _ in range(REDIRECTS_MAX + 1):
+        try:
+            response = session.send(request, stream=True, timeout=timeout(), allow_redirects=False)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise Transient(type(exc).__name__ + ": " + str(exc).split("\n")[0][:200]) from exc
+        except requests.RequestException as exc:
+            raise MessageRefused(f"{request.url}: {exc}") from exc
+        if not response.is_redirect:
+            return response
+        response.close()
+        target = urllib.parse.urljoin(str(request.url), response.headers.get("Location", ""))
+        moved = urllib.parse.urlsplit(target)
+        if (moved.scheme, moved.netloc) != (origin.scheme, origin.netloc) and not (
+            # http -> https on the same host is the one move between origins a service commonly makes.
+            origin.scheme == "http" and moved.scheme == "https" and moved.hostname == origin.hostname
+        ):
+            raise MessageRefused(f"{request.url}: redirected to another host ({target[:200]}); not followed")
+        request = request.copy()
+        request.prepare_url(target, None)
+    raise MessageRefused(f"{origin.geturl()}: more than {REDIRECTS_MAX} redirects")
 
 
 def _limited(response: requests.Response, url: str, limit: int) -> Iterator[bytes]:
