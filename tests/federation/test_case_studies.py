@@ -100,6 +100,8 @@ def test_a_case_study_is_published_shown_in_six_languages_and_served(tmp_path: P
     listed = client.get("/fr/case-studies/?economy=KEN&line=C2&indicator=i99H").content.decode()
     assert f"/case-studies/{case_id}/document" in listed and "Études de cas" in listed
     assert f"/case-studies/{case_id}/" not in client.get("/en/case-studies/?economy=UGA").content.decode()
+    # The line page's "All country case studies" link (?line=C7) lists what its section lists: sub-lines too.
+    assert f"/case-studies/{case_id}/document" in client.get("/en/case-studies/?line=C7").content.decode()
     wrong = client.get("/en/case-studies/?line=C99")
     assert wrong.status_code == 400 and "line: no such code C99" in wrong.content.decode()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema
@@ -16,7 +15,6 @@ from ninja.errors import HttpError
 from wsis.apps.federation.domain import case_studies
 from wsis.apps.federation.domain.case_study_feed import PAGE_MAX, CaseStudyOut, CaseStudyPage, item
 from wsis.apps.federation.models import CaseStudy
-from wsis.apps.reference.models import ActionLine, Economy, Indicator
 
 router = Router(tags=["case studies"])
 ERRORS = {400: dict[str, str], 404: dict[str, str]}
@@ -35,23 +33,13 @@ def _document_url(request: HttpRequest, case: CaseStudy) -> str:
 
 
 def _filtered(filters: CaseStudyFilters):
-    found = case_studies.public()
-    if filters.economy:
-        codes = [c.strip().upper() for c in filters.economy if c.strip()]
-        unknown = sorted(set(codes) - set(Economy.objects.filter(pk__in=codes).values_list("pk", flat=True)))
-        if unknown:
-            raise HttpError(400, f"economy: unknown code(s) {', '.join(unknown)}")
-        found = found.filter(economy__in=codes)
-    if filters.action_line:
-        if not ActionLine.objects.filter(pk=filters.action_line).exists():
-            raise HttpError(400, f"action_line: unknown code {filters.action_line!r}")
-        line = filters.action_line
-        found = found.filter(Q(action_lines=line) | Q(action_lines__parent=line))
-    if filters.indicator:
-        if not Indicator.objects.filter(pk=filters.indicator).exists():
-            raise HttpError(400, f"indicator: unknown code {filters.indicator!r}")
-        found = found.filter(indicators=filters.indicator)
-    return found.distinct()
+    try:
+        return case_studies.matching(
+            economies=filters.economy, line=filters.action_line or "", indicator=filters.indicator or ""
+        )
+    except case_studies.UnknownFilter as exc:
+        name = "action_line" if exc.parameter == "line" else exc.parameter
+        raise HttpError(400, f"{name}: unknown code(s) {exc.value}") from None
 
 
 @router.get(

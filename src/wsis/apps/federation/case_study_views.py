@@ -14,36 +14,32 @@ from wsis.apps.public.views.indicator import problem
 from wsis.apps.reference.models import ActionLine, Economy, Indicator
 from wsis.apps.registry.domain.attachments import served
 
-#: The filters of the list: query parameter -> (model, lookup on case studies).
-FILTERS = {
-    "economy": (Economy, "economy"),
-    "line": (ActionLine, "action_lines"),
-    "indicator": (Indicator, "indicators"),
-}
+#: The list's filters (query parameters) and the reference table each names a code of.
+FILTERS = {"economy": Economy, "line": ActionLine, "indicator": Indicator}
 
 
 @require_GET
 def case_study_list(request: HttpRequest) -> HttpResponse:
-    found = case_studies.public()
-    chosen = {}
-    for parameter, (model, lookup) in FILTERS.items():
-        value = request.GET.get(parameter, "").strip()
-        if not value:
-            continue
-        code = value.upper() if parameter == "economy" else value
-        item = model.objects.filter(pk=code).first()
-        if item is None:
-            return problem(
-                request,
-                _("%(parameter)s: no such code %(value)s.") % {"parameter": parameter, "value": value[:40]},
-                status=400,
-                parameter=parameter,
-            )
-        found = found.filter(**{lookup: item})
-        chosen[parameter] = item
-    return render(
-        request, "federation/case_studies.html", {"case_studies": list(found.distinct()), "chosen": chosen}
-    )
+    given = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    try:
+        found = case_studies.matching(
+            economies=[given["economy"]], line=given["line"], indicator=given["indicator"]
+        )
+    except case_studies.UnknownFilter as exc:
+        return problem(
+            request,
+            _("%(parameter)s: no such code %(value)s.")
+            % {"parameter": exc.parameter, "value": exc.value[:40]},
+            status=400,
+            parameter=exc.parameter,
+        )
+    # What the filter fields show again: the economy, line and indicator chosen.
+    chosen = {
+        name: model.objects.get(pk=given[name].upper() if name == "economy" else given[name])
+        for name, model in FILTERS.items()
+        if given[name]
+    }
+    return render(request, "federation/case_studies.html", {"case_studies": list(found), "chosen": chosen})
 
 
 @require_GET

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pycountry
@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 
 from wsis.apps.federation.models import CaseStudy, Source
 from wsis.apps.reference.models import ActionLine, Economy, Indicator
@@ -74,7 +75,6 @@ class Checked:
     link: str = ""
     document: Document | None = None
     content_type: str = ""
-    problems: list[str] = field(default_factory=list)
 
 
 def max_bytes() -> int:
@@ -137,23 +137,19 @@ def check(draft: Draft) -> Checked:
     economy = Economy.objects.filter(pk=str(draft.economy or "").strip().upper()).first()
     if economy is None:
         problems.append(f"economy: {draft.economy!r} is not a known ISO 3166 alpha-3 code")
-    checked = Checked(
-        economy=economy,  # type: ignore[arg-type] - refused below when None
-        title=_text(draft.title, "title", TITLE_MAX, problems),
-        summary=_text(draft.summary, "summary", SUMMARY_MAX, problems, required=False, lines=True),
-        language=_language(draft.language, problems),
-        publisher=_text(draft.publisher, "publisher", PUBLISHER_MAX, problems),
-        published_on=_date(draft.published_on, problems),
-        indicators=_known(Indicator, draft.indicators, "indicators", problems),
-        action_lines=_known(ActionLine, draft.action_lines, "action lines", problems),
-    )
-    link = str(draft.link or "").strip()
+    title = _text(draft.title, "title", TITLE_MAX, problems)
+    summary = _text(draft.summary, "summary", SUMMARY_MAX, problems, required=False, lines=True)
+    language = _language(draft.language, problems)
+    publisher = _text(draft.publisher, "publisher", PUBLISHER_MAX, problems)
+    published_on = _date(draft.published_on, problems)
+    indicators = _known(Indicator, draft.indicators, "indicators", problems)
+    action_lines = _known(ActionLine, draft.action_lines, "action lines", problems)
+    link, document, content_type = str(draft.link or "").strip(), None, ""
     if (draft.document is None) == (not link):
         problems.append("document: give either a file or a link, not both and not neither")
     elif link:
         try:
             URLValidator(schemes=["http", "https"])(link)
-            checked.link = link
         except ValidationError:
             problems.append(f"link: {link[:100]!r} is not an http(s) URL")
     elif draft.document is not None:
@@ -164,10 +160,52 @@ def check(draft: Draft) -> Checked:
         elif kind is None:
             problems.append(f"file: {draft.document.name} is not a PDF, PNG or JPEG file")
         else:
-            checked.document, checked.content_type = draft.document, kind
-    if problems:
+            document, content_type = draft.document, kind
+    if problems or economy is None:
         raise CaseStudyRefused(problems)
-    return checked
+    return Checked(
+        economy=economy,
+        title=title,
+        summary=summary,
+        language=language,
+        publisher=publisher,
+        published_on=published_on,
+        indicators=indicators,
+        action_lines=action_lines,
+        link=link,
+        document=document,
+        content_type=content_type,
+    )
+
+
+class UnknownFilter(Exception):
+    """A filter names a code that does not exist (``parameter``, ``value``)."""
+
+    def __init__(self, parameter: str, value: str) -> None:
+        super().__init__(f"{parameter}: unknown code(s) {value}")
+        self.parameter, self.value = parameter, value
+
+
+def matching(*, economies: Iterable[str] = (), line: str = "", indicator: str = ""):
+    """The public case studies of any of ``economies``, on ``line`` or one of its sub-lines (as the action
+    line page lists them), about ``indicator``; empty filters take all. The list page and the API filter
+    here, so a link from one to the other shows the same studies."""
+    found = public()
+    codes = [c.strip().upper() for c in economies if c.strip()]
+    if codes:
+        unknown = sorted(set(codes) - set(Economy.objects.filter(pk__in=codes).values_list("pk", flat=True)))
+        if unknown:
+            raise UnknownFilter("economy", ", ".join(unknown))
+        found = found.filter(economy__in=codes)
+    if line:
+        if not ActionLine.objects.filter(pk=line).exists():
+            raise UnknownFilter("line", line)
+        found = found.filter(Q(action_lines=line) | Q(action_lines__parent=line))
+    if indicator:
+        if not Indicator.objects.filter(pk=indicator).exists():
+            raise UnknownFilter("indicator", indicator)
+        found = found.filter(indicators=indicator)
+    return found.distinct()
 
 
 def publish(
@@ -216,7 +254,7 @@ def publish(
 
 
 def public():
-    """The case studies shown to everyone: not withdrawn by their source."""
+    """The case studies shown to everyone: those not withdrawn (by this instance, or by their source)."""
     return (
         CaseStudy.objects.filter(withdrawn_at=None)
         .select_related("economy", "source")
