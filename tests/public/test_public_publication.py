@@ -211,19 +211,64 @@ def test_a_new_case_study_renders_again_only_the_pages_that_list_it(client: Clie
         case.delete()
 
 
-def test_a_new_publication_renders_again_the_figures_pages_only(client: Client, site_data) -> None:
+def test_a_refresh_of_the_same_data_renders_again_no_page_of_figures(client: Client, site_data) -> None:
     from wsis.apps.publishing.domain.refresh import refresh
 
-    figures = ["/en/", "/fr/economies/KEN/", "/en/groups/LDC/"]
-    others = ["/en/action-lines/C3/", "/en/indicators/i99H/"]
-    for path in [*figures, *others]:
+    figures = ["/fr/economies/KEN/", "/en/groups/LDC/", "/en/indicators/i99H/", "/en/action-lines/C3/"]
+    for path in ["/en/", *figures]:
         client.get(path)
         assert hit(client, path)
     refresh(trigger="test")
+    assert not hit(client, "/en/"), "the home page names the publication it shows"
     for path in figures:
-        assert not hit(client, path), f"{path} shows the new publication"
-    for path in others:
-        assert hit(client, path), f"{path} shows no published figure and stays cached"
+        assert hit(client, path), f"{path} shows the same figures and stays cached"
+
+
+def test_a_new_release_renders_again_only_the_pages_whose_figures_it_changed(
+    client: Client, site_data, shared, tmp_path
+) -> None:
+    import datetime as dt
+
+    from tests.public.test_public_page_cache import REVISED, revision_of_france
+    from wsis.apps.public.warmup import popular_paths
+    from wsis.apps.publishing.domain import current, pages
+    from wsis.apps.publishing.domain.refresh import refresh
+    from wsis.apps.warehouse.domain.importing import import_release
+
+    france, kenya = "/en/economies/FRA/", "/ar/economies/KEN/"
+    series = "/api/v1/observations?indicator=i99H&area=FRA"
+    changed = [france, "/fr/indicators/i99H/", "/en/groups/WLD/", "/en/", series]
+    unchanged = [
+        kenya,
+        "/en/indicators/i911mw/",
+        "/en/action-lines/C3/",
+        "/api/v1/observations?indicator=i911mw&area=FRA",
+    ]
+    for path in [*changed, *unchanged]:
+        client.get(path)
+        assert hit(client, path), f"{path} is cached"
+    before = current.current().pages
+
+    revision = revision_of_france(shared, tmp_path)
+    import_release([revision], name="ITU DataHub revision", date=dt.date(2025, 9, 1))
+    assert REVISED[:4] in client.get(france).content.decode(), "new observations show before any refresh"
+    refresh(trigger="test")
+
+    after = current.current().pages
+    for scope in ("economy:FRA", "indicator:i99H", "group:WLD"):
+        assert after[scope] != before[scope], f"the publication records that {scope} changed"
+    for scope in ("economy:KEN", "indicator:i911mw"):
+        assert after[scope] == before[scope], f"and that {scope} did not"
+    first = pages.changed_scopes()
+    assert {"economy:FRA", "indicator:i99H"} <= first and "economy:KEN" not in first
+    order = list(popular_paths(first))
+    assert order.index("/ar/economies/FRA/") < order.index("/en/economies/AFG/"), "the warm-up starts there"
+    for path in changed:
+        assert not hit(client, path), f"{path} shows the revision and is rendered again"
+    assert REVISED[:4] in client.get(france).content.decode()
+    assert REVISED[:4] in client.get(series).content.decode()
+    for path in unchanged:
+        assert hit(client, path), f"{path} shows none of the revised figures and stays cached"
 
 
 def test_the_page_cache_is_shared_through_files_by_default(site_data, settings) -> None:

@@ -12,17 +12,23 @@ from wsis.apps.public.views import home as public_home
 from wsis.site import views
 from wsis.site.api import api
 
-#: Warehouse reads served from the page cache while the data are unchanged: the series endpoint is the
-#: API's busiest (bench/site), and its answer is a pure function of the URL and the releases. Other routes
+#: Warehouse reads served from the page cache while the data are unchanged, with what each depends on:
+#: the series endpoint is the API's busiest (bench/site), and its answer is a pure function of the URL and
+#: the observations of the indicator asked for (all of them when it names several or none). Other routes
 #: (prizes tallies, registry reads with a token) change with data the cache key does not watch.
-CACHED_API_ROUTES = {"observations", "indicators", "indicators/<code>/metadata", "releases"}
+CACHED_API_ROUTES = {
+    "observations": ("published:indicator-query", "reference"),
+    "indicators": ("warehouse", "reference"),
+    "indicators/<code>/metadata": ("warehouse", "reference"),
+    "releases": ("warehouse", "reference"),
+}
 
 
 def _api_urls() -> tuple[list, str, str]:
     patterns, app_name, namespace = api.urls
     wrapped = [
-        URLPattern(p.pattern, cached_page(p.callback, ("warehouse", "reference")), p.default_args, p.name)
-        if isinstance(p, URLPattern) and str(p.pattern) in CACHED_API_ROUTES
+        URLPattern(p.pattern, cached_page(p.callback, CACHED_API_ROUTES[route]), p.default_args, p.name)
+        if isinstance(p, URLPattern) and (route := str(p.pattern)) in CACHED_API_ROUTES
         else p
         for p in patterns
     ]

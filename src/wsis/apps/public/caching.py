@@ -10,12 +10,19 @@ cached view names its dependencies, and the cache key holds a token of each, rea
 * ``casestudies`` - the country case studies (published here or pulled from a national instance), and
   ``casestudies:economy`` / ``casestudies:line`` those of the page's economy or action line only;
 * ``registry:economy`` / ``registry:line`` - only the initiatives of the page's economy or action line
-  (count and last update), so an edited initiative renders again the pages that list it and no other.
+  (count and last update), so an edited initiative renders again the pages that list it and no other;
+* ``published:economy`` / ``published:group`` / ``published:indicator`` - only what the page's economy,
+  group or indicator shows, as the current publication records it (``publishing.domain.pages``), so a
+  release that revises France's figures renders again France's profile and the pages of the indicators
+  revised, not every page (the group profiles follow it too: their aggregates are one computation over
+  every group). ``published:indicator-query`` is the same for an API read of one ``?indicator=``. Until a
+  publication has caught up with a new import, these follow the whole warehouse instead.
 
 So an edit of an initiative leaves the indicator pages and group profiles cached, a new publication leaves
-the action-line pages cached, and nothing is ever purged by hand: old entries just age out. The cache is
-shared by every worker (files under the data folder, or Redis in production; settings.CACHES), and each
-process re-reads a token at most every WSIS_PAGE_STATE_SECONDS.
+the action-line pages and the pages whose figures it did not change cached, and nothing is ever purged by
+hand: old entries just age out. The cache is shared by every worker (files under the data folder, or Redis
+in production; settings.CACHES), and each process re-reads a token at most every
+WSIS_PAGE_STATE_SECONDS.
 
 Visitors with a session (signed-in users) bypass the cache, so nothing personal is ever stored or
 served to someone else; so do non-GET requests and responses other than a plain 200 without cookies.
@@ -45,17 +52,16 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Max, Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import compress_string
 from django.utils.translation import get_language
 
 from wsis.apps.federation.models import CaseStudy
-from wsis.apps.publishing.domain import current
+from wsis.apps.publishing.domain import current, pages
 from wsis.apps.reference.models import MatrixVersion, Membership, ReferenceRelease
 from wsis.apps.registry.models import IndexChange, Initiative
-from wsis.apps.warehouse.models import Release
 
 #: The cache alias the pages go to (settings.CACHES), and how long an entry may live at most. New data
 #: invalidate entries at once through the key, so the timeout only bounds memory held by stale entries.
@@ -117,7 +123,7 @@ def _scoped_registry(**lookup: Any) -> str:
 #: Global tokens: name -> how to read it.
 TOKENS: dict[str, Callable[[], str]] = {
     "publication": current.token,
-    "warehouse": lambda: _table_state((Release, "imported_at")),
+    "warehouse": pages.warehouse_state,
     "reference": lambda: _table_state(
         (ReferenceRelease, "loaded_at"), (Membership, "id"), (MatrixVersion, "id")
     ),
@@ -147,8 +153,21 @@ SCOPED: dict[str, tuple[str, Callable[[str], str]]] = {
     ),
 }
 
+#: Tokens of the figures pages, scoped by the view's URL argument: name -> (argument, page kind). Their
+#: value is the page's digest in the current publication (``wsis.apps.publishing.domain.pages``).
+#: An argument written ``?name`` is read from the query string: an API read of one indicator's observations
+#: follows that indicator only (a read of several, or of every indicator, the whole warehouse).
+PUBLISHED: dict[str, tuple[str, str]] = {
+    "published:economy": ("iso3", "economy"),
+    "published:group": ("code", "group"),
+    "published:indicator": ("code", "indicator"),
+    "published:indicator-query": ("?indicator", "indicator"),
+}
+
 #: This process's last reading of each token: name -> (monotonic time until which it holds, value).
 _readings: dict[str, tuple[float, str]] = {}
+#: The current publication's page digests, as this process last loaded them: (publication token, digests).
+_digests: tuple[str, dict[str, str]] = ("", {})
 
 
 def _read(name: str, read: Callable[[], str]) -> str:
@@ -167,11 +186,39 @@ def _read(name: str, read: Callable[[], str]) -> str:
     return value
 
 
-def dependency_state(depends: tuple[str, ...], kwargs: dict[str, Any]) -> str:
-    """The tokens of ``depends`` for a view called with ``kwargs``, as one fingerprint."""
+def _published_state(kind: str, scope: str) -> str:
+    """The digest of the page ``kind:scope`` in the current publication: loaded once per publication in
+    this process (a few thousand short strings), then a dictionary lookup per request."""
+    global _digests
+    publication = _read("publication", TOKENS["publication"])
+    if _digests[0] != publication:
+        found = current.current()
+        _digests = (publication, found.pages if found else {})
+    return pages.page_state(_digests[1], f"{kind}:{scope}", _read("warehouse", TOKENS["warehouse"]))
+
+
+def _published_scope(argument: str, kind: str, kwargs: dict[str, Any], query: QueryDict | None) -> str | None:
+    """The code a figures page or read is about, or None when it reads more than one."""
+    if argument.startswith("?"):
+        values = query.getlist(argument[1:]) if query is not None else []
+        return values[0] if len(values) == 1 else None
+    scope = str(kwargs.get(argument, ""))
+    # Economy and group codes as their pages look them up (indicator codes are mixed case).
+    return scope if kind == "indicator" else scope.upper()
+
+
+def dependency_state(depends: tuple[str, ...], kwargs: dict[str, Any], query: QueryDict | None = None) -> str:
+    """The tokens of ``depends`` for a view called with ``kwargs`` and the ``query`` string, as one
+    fingerprint."""
     parts = []
     for name in depends:
-        if name in SCOPED:
+        if name in PUBLISHED:
+            scope = _published_scope(*PUBLISHED[name], kwargs, query)
+            if scope is None:
+                parts.append(f"{name}=warehouse:{_read('warehouse', TOKENS['warehouse'])}")
+            else:
+                parts.append(f"{name}={scope}:{_published_state(PUBLISHED[name][1], scope)}")
+        elif name in SCOPED:
             argument, read = SCOPED[name]
             scope = str(kwargs.get(argument, ""))
             parts.append(f"{name}={scope}:{_read(f'{name}:{scope}', functools.partial(read, scope))}")
@@ -294,7 +341,7 @@ EVERYTHING = ("publication", "warehouse", "reference", "registry")
 
 def cached_page(view: View, depends: tuple[str, ...] = EVERYTHING) -> View:
     """Serve ``view``'s page from the page cache while the data it ``depends`` on are unchanged."""
-    unknown = set(depends) - set(TOKENS) - set(SCOPED)
+    unknown = set(depends) - set(TOKENS) - set(SCOPED) - set(PUBLISHED)
     if unknown:
         raise ValueError(f"unknown page dependencies: {', '.join(sorted(unknown))}")
 
@@ -303,7 +350,7 @@ def cached_page(view: View, depends: tuple[str, ...] = EVERYTHING) -> View:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         cache = caches[CACHE_ALIAS]
-        state = dependency_state(depends, kwargs)
+        state = dependency_state(depends, kwargs, request.GET)
         key = page_key(request, state)
         stored = cache.get(key)
         if stored is not None:

@@ -29,7 +29,7 @@ from django.db.models import Count, Max
 
 from wsis.apps.measure.domain.results import provenance
 from wsis.apps.measure.models import Computation
-from wsis.apps.publishing.domain import catalogue, current
+from wsis.apps.publishing.domain import catalogue, current, pages
 from wsis.apps.publishing.domain.published import Computed, ReleaseRef, releases_from_json
 from wsis.apps.reference.models import Indicator
 from wsis.apps.warehouse.models import Observation, Release
@@ -240,11 +240,7 @@ def stored_index(economy: str, methodology: str = "idi-2024") -> dict[str, Any] 
     """The newest stored computation of a composite index that scored ``economy``: its scores by node,
     rank, edition, computation id and releases. None when no such computation exists - pages then say
     the index is not computed here, rather than invent one."""
-    ids = list(
-        Computation.objects.filter(kind=Computation.Kind.INDEX, methodology=methodology).values_list(
-            "id", flat=True
-        )[:3]
-    )
+    ids = pages.index_computations(methodology)
     if not ids:
         return None
     # The results are large (every economy, every node): read and index them once per set of computations.

@@ -7,23 +7,27 @@ from wsis.apps.public.caching import cached_page
 from wsis.apps.public.views import action_line, bulk, compare, economy, embed, group, indicator, search
 
 #: What each page shows, so that its cached copy is rendered again when that - and only that - changes
-#: (wsis.apps.public.caching): figures pages follow publications, an economy profile and an action line
-#: page the initiatives that name them, the indicator pages the warehouse.
-FIGURES = ("publication", "warehouse", "reference")
+#: (wsis.apps.public.caching): a profile or an indicator page follows what the current publication records
+#: of its economy, group or indicator, an economy profile and an action line page the initiatives and case
+#: studies that name them, the pages that read many indicators at once the warehouse.
 OBSERVATIONS = ("warehouse", "reference")
+INDICATOR = ("published:indicator", "reference")
 
 app_name = "public"
 urlpatterns = [
     path(
         "economies/<str:iso3>/",
-        cached_page(economy.profile, (*FIGURES, "registry:economy", "casestudies:economy")),
+        cached_page(
+            economy.profile,
+            ("published:economy", "reference", "registry:economy", "casestudies:economy"),
+        ),
         name="economy",
     ),
-    path("groups/<str:code>/", cached_page(group.profile, FIGURES), name="group"),
-    path("indicators/<str:code>/", cached_page(indicator.page, OBSERVATIONS), name="indicator"),
+    path("groups/<str:code>/", cached_page(group.profile, ("published:group", "reference")), name="group"),
+    path("indicators/<str:code>/", cached_page(indicator.page, INDICATOR), name="indicator"),
     path(
         "indicators/<str:code>/data.<str:fmt>",
-        cached_page(indicator.download, OBSERVATIONS),
+        cached_page(indicator.download, INDICATOR),
         name="indicator_download",
     ),
     path("compare/", cached_page(compare.page, OBSERVATIONS), name="compare"),
@@ -35,7 +39,7 @@ urlpatterns = [
     # Charts alone for other sites' iframes: the only pages that may be framed.
     path(
         "embed/indicators/<str:code>/<str:part>/",
-        embed.frameable(cached_page(embed.indicator_chart, OBSERVATIONS)),
+        embed.frameable(cached_page(embed.indicator_chart, INDICATOR)),
         name="embed_indicator",
     ),
     path(

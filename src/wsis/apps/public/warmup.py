@@ -1,6 +1,8 @@
 """Warming the page cache after a publication: the most visited pages - the home page, every economy and
 group profile and every indicator page, in the six languages - are rendered again in the background
 (a task for `wsis worker`), so that visitors do not pay for cold pages after new figures are published.
+The pages whose figures the publication changed come first (``publishing.domain.pages``); the others are
+usually found in the cache, their key unchanged, and cost a cache read each.
 
 Their charts' drawings (image URLs of their own, see ``views/chart_image.py``) are drawn too, by a task
 of their own that follows: the drawing is the costly part of a first view. Pages are requested through
@@ -19,7 +21,7 @@ import itertools
 import logging
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +31,7 @@ from django.utils import translation
 from django_tasks import task
 
 from wsis.apps.public.caching import rendering_afresh
-from wsis.apps.publishing.domain import current
+from wsis.apps.publishing.domain import current, pages
 from wsis.apps.reference.models import Economy, Group, Indicator
 from wsis.apps.warehouse.models import Observation
 
@@ -39,22 +41,26 @@ WORLD = "WLD"
 CHART_IMAGE = re.compile(r'(?:src|srcset)="(/charts/[0-9a-f]+-(?:wide|phone)\.svg)"')
 
 
-def popular_paths() -> Iterator[str]:
+def popular_paths(first: Collection[str] = ()) -> Iterator[str]:
     """Every economy profile, group profile (the world's too) and indicator page with data, and the home
-    page, in each of the six languages."""
+    page, in each of the six languages; the home page and the pages of the scopes ``first``
+    (``economy:FRA``, as ``publishing.domain.pages`` names them) come before the others."""
     economies = list(Economy.objects.order_by("iso3").values_list("iso3", flat=True))
     groups = [WORLD, *Group.objects.order_by("code").values_list("code", flat=True)]
     held = set(Observation.objects.filter(is_latest=True).values_list("indicator", flat=True).distinct())
     indicators = [c for c in Indicator.objects.order_by("code").values_list("code", flat=True) if c in held]
+    scoped = [
+        *((f"economy:{iso3}", "public:economy", iso3) for iso3 in economies),
+        *((f"group:{code}", "public:group", code) for code in groups),
+        *((f"indicator:{code}", "public:indicator", code) for code in indicators),
+    ]
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             yield reverse("home")
-            for iso3 in economies:
-                yield reverse("public:economy", args=[iso3])
-            for code in groups:
-                yield reverse("public:group", args=[code])
-            for code in indicators:
-                yield reverse("public:indicator", args=[code])
+            yield from (reverse(name, args=[code]) for scope, name, code in scoped if scope in first)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            yield from (reverse(name, args=[code]) for scope, name, code in scoped if scope not in first)
 
 
 def series_pairs() -> list[tuple[str, str]]:
@@ -103,7 +109,8 @@ def render_pages(
     started = time.perf_counter()
     images: dict[str, str] = {}
     with rendering_afresh():
-        for path in itertools.chain(popular_paths(), series_paths()) if paths is None else paths:
+        first = pages.changed_scopes()
+        for path in itertools.chain(popular_paths(first), series_paths()) if paths is None else paths:
             if _superseded(publication, rendered):
                 log.info("page warm-up stopped: a newer publication is current")
                 break

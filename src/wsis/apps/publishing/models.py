@@ -30,6 +30,8 @@ class Publication(models.Model):
     #: What the figures were computed from: the releases (id, size, checksum) and the reference state.
     inputs = models.JSONField(_("inputs"), default=dict)
     demonstration = models.BooleanField(_("demonstration data"), default=False)
+    #: Page scope (``economy:FRA``) -> digest of what that page shows, for the page cache (domain.pages).
+    pages = models.JSONField(_("page digests"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

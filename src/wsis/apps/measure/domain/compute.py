@@ -389,11 +389,12 @@ def progress(
             continue
         specs.append(spec)
         for sex, got in found.items():
-            releases += got.releases
             if economy:
                 frame = got.frame.filter(pl.col("economy") == economy).drop("nature")
                 series.append(frame.with_columns(pl.lit(sex).alias("sex")))
+                releases += got.releases_of(economy)
                 continue
+            releases += got.releases
             first, last = spec.base_year, int(got.frame["period"].max())
             aggregates, _, agg_releases = group_aggregates(
                 spec.indicator,

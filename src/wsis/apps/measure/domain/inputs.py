@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
 import polars as pl
@@ -86,10 +86,18 @@ class Input:
 
     frame: pl.DataFrame
     releases: tuple[Release, ...]
+    #: Economy -> ids of the releases its rows come from, where the reader knows them.
+    sources: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(str(r) for r in self.releases)
+
+    def releases_of(self, economy: str) -> tuple[Release, ...]:
+        """The releases one economy's rows come from: a result about that economy alone names those, not
+        every release of the indicator (so a revision of another economy leaves its provenance as it was)."""
+        ids = self.sources.get(economy, frozenset())
+        return tuple(r for r in self.releases if r.id in ids)
 
 
 @_remembered
@@ -133,7 +141,11 @@ def values(
         if missing:
             where = f"release {release!r}" if release is not None else "the warehouse"
             raise UnknownInput(f"no observations of {', '.join(missing)} in {where}")
-    return Input(frame.drop("release"), _releases(frame["release"].unique().to_list()))
+    sources = {
+        economy: frozenset(ids)
+        for economy, ids in frame.group_by("economy").agg(pl.col("release").unique()).iter_rows()
+    }
+    return Input(frame.drop("release"), _releases(frame["release"].unique().to_list()), sources)
 
 
 def population(release: str | int | None = None) -> Input:

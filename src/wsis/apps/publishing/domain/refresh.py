@@ -35,6 +35,7 @@ from wsis.apps.measure.domain.store import save
 from wsis.apps.measure.models import Computation
 from wsis.apps.operations.domain.locks import writer_lock
 from wsis.apps.publishing.domain import catalogue as cat
+from wsis.apps.publishing.domain import pages
 from wsis.apps.publishing.domain.published import Computed, ReleaseRef, releases_to_json
 from wsis.apps.publishing.models import Publication, PublishedFigure
 from wsis.apps.publishing.signals import publication_made
@@ -76,6 +77,7 @@ def _refresh(trigger: str) -> Publication:
     try:
         with inputs.read_once():
             figures = dict(_collect())
+            page_digests = pages.digests(figures)
     except Exception as exc:
         # Any failure - bad data, a bug, the database - must leave the previous publication current and
         # say why to staff; the traceback goes to the log.
@@ -101,6 +103,7 @@ def _refresh(trigger: str) -> Publication:
             figure_count=len(figures),
             inputs=state,
             demonstration=state["demonstration"],
+            pages=page_digests,
         )
         PublishedFigure.objects.bulk_create(
             (PublishedFigure(publication=publication, key=k, value=v) for k, v in figures.items()),
@@ -115,12 +118,14 @@ def _refresh(trigger: str) -> Publication:
 
 
 def up_to_date() -> bool:
-    """True when the current publication was made from the data as they are, by this code version."""
+    """True when the current publication was made from the data as they are, by this code version (and
+    records its pages' digests: one made before they existed is refreshed once)."""
     found = Publication.objects.filter(state=Publication.State.CURRENT).order_by("-id").first()
     return (
         found is not None
         and found.inputs == inputs_state()
         and found.inputs.get("code_version") == wsis.__version__
+        and bool(found.pages)
     )
 
 
