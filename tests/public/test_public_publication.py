@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test import Client
 
@@ -349,20 +350,21 @@ def redis_url(tmp_path_factory):
     process.wait(timeout=10)
 
 
-def test_pages_are_shared_through_redis_in_production(site_data, settings, redis_url) -> None:
-    """With WSIS_REDIS_URL, every cache is Django's own RedisCache: a page rendered by one worker is a hit
-    for every other (here: a second client)."""
+def test_pages_are_shared_through_redis_in_production(site_data, settings, redis_url, monkeypatch) -> None:
+    """With WSIS_REDIS_URL, every cache is Django's own RedisCache (one client per process): a page rendered
+    by one worker is a hit for every other (here: a second client)."""
     import redis
 
-    settings.CACHES = {
-        name: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": f"wsis-{name}",
-        }
-        for name in ("default", "pages", "charts")
-    }
-    caches["pages"].clear()
+    from wsis.site import settings as site_settings
+
+    monkeypatch.setattr(site_settings, "WSIS_REDIS_URL", redis_url)
+    settings.CACHES = {name: site_settings._cache(name, 10) for name in ("default", "pages", "charts")}
+    assert settings.CACHES["pages"]["LOCATION"] == redis_url
+    backend = caches["pages"]
+    assert isinstance(backend, RedisCache)
+    # The same client for every call (Django's own builds one per call, a fifth of a cached read's cost).
+    assert backend._cache.get_client() is backend._cache.get_client()
+    backend.clear()
     first = Client().get("/en/groups/LDC/")
     assert first["X-Page-Cache"] == "miss"
     second = Client().get("/en/groups/LDC/")

@@ -123,8 +123,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches shared by every server process and the background worker: without a server on the embedded
 # default (files under the data folder), Redis in production (WSIS_REDIS_URL, e.g. redis://127.0.0.1:6379/0,
-# through Django's own RedisCache). "pages" holds whole public pages keyed by what each page depends on
-# (wsis.apps.public.caching), "charts" the rendered SVG charts, "default" everything else.
+# through Django's own RedisCache, with one client per process: wsis.site.redis_cache). "pages" holds whole
+# public pages keyed by what each page depends on (wsis.apps.public.caching), "charts" the rendered SVG
+# charts, "default" everything else.
 WSIS_REDIS_URL = os.environ.get("WSIS_REDIS_URL", "")
 
 
@@ -132,7 +133,7 @@ def _cache(name: str, max_entries: int) -> dict:
     if WSIS_REDIS_URL:
         # Redis evicts by its own maxmemory policy; the prefix keeps the three caches apart in one database.
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "wsis.site.redis_cache.ReusedClientRedisCache",
             "LOCATION": WSIS_REDIS_URL,
             "KEY_PREFIX": f"wsis-{name}",
         }
