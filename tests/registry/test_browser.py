@@ -113,5 +113,8 @@ def test_register_submit_review_publish_and_find(
         visitor.fill("input[name=q]", query)
         visitor.click("form[role=search] button")
         visitor.click(f"ol.results a[href$='/registry/{entry_id}/']")
-        assert visitor.url.endswith(f"/registry/{entry_id}/")
+        # A link click returns once the navigation commits, before the new document is parsed:
+        # wait for the load so the assertions below read the entry's page, not an empty one.
+        visitor.wait_for_url(f"**/registry/{entry_id}/")
+        visitor.wait_for_load_state()
     assert "Please add the Arabic description." in visitor.content()  # the public decision log

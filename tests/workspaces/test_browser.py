@@ -78,6 +78,7 @@ def test_set_up_join_propose_triage_meet_overdue_adopt_publish(model_relations, 
     fac.fill("input[name=owner]", "amina")
     fac.fill("input[name=targets]", "9.c")
     fac.click("main form button[type=submit]")
+    fac.wait_for_load_state()  # the click returns at commit; read the answered page, not the form
     assert fac.locator(".issue-status").inner_text() == "In progress"
     assert "status proposed → in_progress" in fac.content()
 
