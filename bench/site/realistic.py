@@ -180,7 +180,12 @@ def warmed(timeout_s: float = 1800) -> dict:
         due = Q(status="RUNNING") | (Q(status="READY") & now)
         return list(DBTaskResult.objects.filter(due).values_list("task_path", flat=True))
 
-    while tasks := pending():
+    # Idle on three polls in a row: a task queues the next one (the page warm-up, the chart drawings) as it
+    # finishes, and one poll can fall between the two, so the traffic would meet the drawings.
+    quiet = 0
+    while quiet < 3:
+        tasks = pending()
+        quiet = 0 if tasks else quiet + 1
         waited_for.update(path.rsplit(".", 1)[-1] for path in tasks)
         if time.monotonic() - started > timeout_s:
             sys.exit(

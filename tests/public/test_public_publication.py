@@ -371,3 +371,83 @@ def test_pages_are_shared_through_redis_in_production(site_data, settings, redis
     assert second["X-Page-Cache"] == "hit" and second.content == first.content
     keys = redis.Redis.from_url(redis_url).keys("wsis-pages:*")
     assert keys, "the page is kept in Redis"
+
+
+def test_each_process_keeps_the_pages_it_served_and_forgets_them_after_a_clear(
+    site_data, settings, redis_url, monkeypatch
+) -> None:
+    """In production every server process also keeps the pages it read from Redis (their key names their
+    content), and forgets them within WSIS_PAGE_STATE_SECONDS of a clear made by any process (an embargo
+    lifted, a restore)."""
+    import time
+
+    import redis
+
+    from wsis.site import settings as site_settings
+    from wsis.site.redis_cache import ProcessCopyRedisCache
+
+    monkeypatch.setattr(site_settings, "WSIS_REDIS_URL", redis_url)
+    monkeypatch.setattr(site_settings, "WSIS_PAGE_STATE_SECONDS", 0.5)
+    settings.CACHES = {name: site_settings._cache(name, 10) for name in ("default", "pages", "charts")}
+    backend = caches["pages"]
+    assert isinstance(backend, ProcessCopyRedisCache)
+    backend.clear()
+    first = Client().get("/en/groups/LDC/")
+    assert first["X-Page-Cache"] == "miss"
+    assert Client().get("/en/groups/LDC/")["X-Page-Cache"] == "hit"  # read from Redis, and kept
+    server = redis.Redis.from_url(redis_url)
+    pages = server.keys("wsis-pages:*:public-page:*")
+    assert len(pages) == 1
+    server.delete(*pages)  # gone from Redis: this process still has it
+    kept = Client().get("/en/groups/LDC/")
+    assert kept["X-Page-Cache"] == "hit" and kept.content == first.content
+    # Another process clears the cache: this one forgets its copies once it reads the new mark.
+    another = ProcessCopyRedisCache(redis_url, settings.CACHES["pages"])
+    another.clear()
+    time.sleep(0.6)
+    assert Client().get("/en/groups/LDC/")["X-Page-Cache"] == "miss"
+
+
+def test_no_process_copies_when_the_data_state_is_read_on_every_request(
+    site_data, settings, redis_url, monkeypatch
+) -> None:
+    import redis
+
+    from wsis.site import settings as site_settings
+
+    monkeypatch.setattr(site_settings, "WSIS_REDIS_URL", redis_url)
+    monkeypatch.setattr(site_settings, "WSIS_PAGE_STATE_SECONDS", 0)
+    settings.CACHES = {name: site_settings._cache(name, 10) for name in ("default", "pages", "charts")}
+    caches["pages"].clear()
+    assert Client().get("/en/groups/LDC/")["X-Page-Cache"] == "miss"
+    assert Client().get("/en/groups/LDC/")["X-Page-Cache"] == "hit"
+    server = redis.Redis.from_url(redis_url)
+    server.delete(*server.keys("wsis-pages:*:public-page:*"))
+    assert Client().get("/en/groups/LDC/")["X-Page-Cache"] == "miss"
+
+
+def test_process_copies_are_bounded_and_the_least_recently_used_goes_first(redis_url) -> None:
+    import redis
+
+    from wsis.site.redis_cache import ProcessCopyRedisCache
+
+    cache = ProcessCopyRedisCache(
+        redis_url,
+        {"KEY_PREFIX": "bounded", "OPTIONS": {"PREFIXES": ("page:",), "MAX_BYTES": 2500}},
+    )
+    cache.clear()
+    for name in ("a", "b", "c"):
+        cache.set(f"page:{name}", name * 1000)
+    cache.set("other", "x")
+    assert cache.get("page:a") == "a" * 1000
+    assert cache.get("page:b") == "b" * 1000
+    assert cache.get("page:a") == "a" * 1000  # b is now the least recently used
+    assert cache.get("page:c") == "c" * 1000  # no room for three: b goes
+    assert cache.get("other") == "x"
+    redis.Redis.from_url(redis_url).delete(*redis.Redis.from_url(redis_url).keys("bounded:*"))
+    assert cache.get("page:a") == "a" * 1000 and cache.get("page:c") == "c" * 1000
+    assert cache.get("page:b") is None, "the least recently used copy was dropped"
+    assert cache.get("other") is None, "keys without the prefix are never copied"
+    # A value written by this process replaces its copy.
+    cache.set("page:a", "new")
+    assert cache.get("page:a") == "new"

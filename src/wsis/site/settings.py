@@ -129,14 +129,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 WSIS_REDIS_URL = os.environ.get("WSIS_REDIS_URL", "")
 
 
+# How long a process may reuse its reading of the data state that keys the page cache (seconds; 0 = read
+# it on every request, so new data show at once). One second halves the cost of a cached page under load
+# (bench/site) while new data still show within a second.
+WSIS_PAGE_STATE_SECONDS = float(os.environ.get("WSIS_PAGE_STATE_SECONDS", "1"))
+# With Redis, how much of the rendered pages each server process also keeps itself (MiB; 0 = none).
+WSIS_PAGE_PROCESS_CACHE_MB = int(os.environ.get("WSIS_PAGE_PROCESS_CACHE_MB", "64"))
+
+
 def _cache(name: str, max_entries: int) -> dict:
     if WSIS_REDIS_URL:
         # Redis evicts by its own maxmemory policy; the prefix keeps the three caches apart in one database.
-        return {
-            "BACKEND": "wsis.site.redis_cache.ReusedClientRedisCache",
-            "LOCATION": WSIS_REDIS_URL,
-            "KEY_PREFIX": f"wsis-{name}",
-        }
+        redis = {"LOCATION": WSIS_REDIS_URL, "KEY_PREFIX": f"wsis-{name}"}
+        if name == "pages" and WSIS_PAGE_PROCESS_CACHE_MB > 0:
+            # A cached page's key names its content (wsis.apps.public.caching.page_key): each process keeps
+            # the pages it served, and forgets them within WSIS_PAGE_STATE_SECONDS of a clear.
+            return redis | {
+                "BACKEND": "wsis.site.redis_cache.ProcessCopyRedisCache",
+                "OPTIONS": {
+                    "PREFIXES": ("public-page:",),
+                    "MAX_BYTES": WSIS_PAGE_PROCESS_CACHE_MB * 2**20,
+                    "CHECK_SECONDS": WSIS_PAGE_STATE_SECONDS,
+                },
+            }
+        return redis | {"BACKEND": "wsis.site.redis_cache.ReusedClientRedisCache"}
     return {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache" / name),
@@ -150,10 +166,6 @@ CACHES = {
     "pages": _cache("pages", 20000),
     "charts": _cache("charts", 20000),
 }
-# How long a process may reuse its reading of the data state that keys the page cache (seconds; 0 = read
-# it on every request, so new data show at once). One second halves the cost of a cached page under load
-# (bench/site) while new data still show within a second.
-WSIS_PAGE_STATE_SECONDS = float(os.environ.get("WSIS_PAGE_STATE_SECONDS", "1"))
 # For how long after its data changed a cached public page is still served as it was, while the background
 # warm-up renders it again (seconds; 0 = the first visitor renders it). Past that, one visitor renders it and
 # the others keep the previous rendering until it is ready (wsis.apps.public.caching).
