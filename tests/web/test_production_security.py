@@ -134,6 +134,34 @@ def test_every_response_carries_a_strict_content_security_policy(db, client, url
     assert "unsafe" not in policy
 
 
+def _directives(policy: str) -> dict[str, str]:
+    # The order of directives is django-csp's set order, which differs between processes.
+    return dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+
+
+def test_the_prebuilt_policy_is_django_csps_and_follows_the_settings(db, client, settings):
+    """The policy built once per process (wsis.site.security_policy) is the one django-csp builds for
+    each response, a change of the settings reaches the next response, and a report-only policy is
+    written too."""
+    from csp.utils import build_policy
+
+    assert _directives(client.get("/en/registry/")["Content-Security-Policy"]) == _directives(build_policy())
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["https:"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"script-src": ["'none'"]}}
+    answer = client.get("/en/registry/")
+    assert _directives(answer["Content-Security-Policy"]) == {"default-src": "'self'", "img-src": "https:"}
+    report_only = _directives(answer["Content-Security-Policy-Report-Only"])
+    assert report_only == _directives(build_policy(report_only=True))
+    assert report_only["script-src"] == "'none'"
+    # Settings that exclude URL prefixes go through django-csp's own checks.
+    settings.CONTENT_SECURITY_POLICY = {
+        "EXCLUDE_URL_PREFIXES": ["/en/registry/"],
+        "DIRECTIVES": {"default-src": ["'self'"]},
+    }
+    assert "Content-Security-Policy" not in client.get("/en/registry/")
+    assert client.get("/en/accounts/login/")["Content-Security-Policy"] == "default-src 'self'"
+
+
 # -- the throttle -------------------------------------------------------------------------------------
 
 

@@ -316,7 +316,8 @@ CONTENT_SECURITY_POLICY = {
 }
 INSTALLED_APPS += ["csp", "axes"]
 _AFTER_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
-MIDDLEWARE.insert(_AFTER_SECURITY, "csp.middleware.CSPMiddleware")
+# The site-wide policy is built once per process (wsis.site.security_policy), not for every response.
+MIDDLEWARE.insert(_AFTER_SECURITY, "wsis.site.security_policy.PrebuiltCSPMiddleware")
 # Sign-in throttle (django-axes, kept in the database so every server process sees every failure): after
 # WSIS_LOGIN_FAILURE_LIMIT failures for one user name from one address, sign-in (and API tokens, which
 # report their failures the same way) is refused with a 429 for WSIS_LOGIN_COOLOFF_MINUTES.
