@@ -183,6 +183,58 @@ def test_an_edited_initiative_renders_again_only_the_pages_that_list_it(
         assert hit(client, path), f"{path} does not list it and stays cached"
 
 
+def test_a_country_or_line_changed_in_the_link_table_alone_renders_again_the_pages_that_list_it(
+    client: Client, site_data, kenyan_entry
+) -> None:
+    """Scoped tokens are read again when the link tables change, even if the initiative's own row (and
+    so its change log) is not touched."""
+    _, item = kenyan_entry
+    kenya, france, line, other_line = (
+        "/en/economies/KEN/",
+        "/en/economies/FRA/",
+        "/en/action-lines/C7/",
+        "/en/action-lines/C3/",
+    )
+    for path in (kenya, france, line, other_line):
+        client.get(path)
+        assert hit(client, path), f"{path} is cached"
+    title = "Community broadband for rural schools"
+    assert title in client.get(kenya).content.decode() and title not in client.get(france).content.decode()
+    assert title in client.get(line).content.decode() and title not in client.get(other_line).content.decode()
+
+    # The cache is shared: a page whose data return to a state seen before may be a hit, so what each
+    # page shows is what tells whether it was rendered again.
+    item.countries.set(["FRA"])
+    assert title in client.get(france).content.decode(), "France's profile lists it now"
+    assert title not in client.get(kenya).content.decode(), "Kenya's no longer does"
+    assert hit(client, line) and hit(client, other_line), "no action line changed"
+
+    item.action_lines.set(["C3"])
+    assert title in client.get(other_line).content.decode(), "C3's page lists it now"
+    assert title not in client.get(line).content.decode(), "C7's no longer does"
+    assert hit(client, france), "no economy changed"
+
+
+def test_cached_profiles_of_many_economies_read_their_scoped_tokens_together(
+    client: Client, site_data, kenyan_entry, settings, monkeypatch, django_assert_max_num_queries
+) -> None:
+    """A busy process (tokens reused for WSIS_PAGE_STATE_SECONDS) serves cached profiles of any number of
+    economies with a few queries in all, not a query per economy and per token."""
+    from wsis.apps.public import caching
+    from wsis.apps.reference.models import Economy
+
+    monkeypatch.setattr(caching, "_readings", {})  # readings kept for an hour stay in this test
+    paths = [f"/en/economies/{iso3}/" for iso3 in Economy.objects.values_list("iso3", flat=True)[:12]]
+    assert len(paths) == 12
+    for path in paths:
+        client.get(path)
+    settings.WSIS_PAGE_STATE_SECONDS = 3600
+    client.get(paths[0])  # this process reads the tokens once
+    with django_assert_max_num_queries(0):
+        for path in paths:
+            assert client.get(path)["X-Page-Cache"] == "hit", path
+
+
 def test_a_new_case_study_renders_again_only_the_pages_that_list_it(client: Client, site_data) -> None:
     from wsis.apps.federation.domain.case_studies import Draft, publish
 
