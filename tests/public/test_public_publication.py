@@ -478,6 +478,30 @@ def test_no_process_copies_when_the_data_state_is_read_on_every_request(
     assert Client().get("/en/groups/LDC/")["X-Page-Cache"] == "miss"
 
 
+def test_clearing_one_cache_leaves_the_others_in_the_same_redis_database(
+    settings, redis_url, monkeypatch
+) -> None:
+    """The three caches share one Redis database, apart by prefix: lifting an embargo clears the pages and
+    the warehouse reads (Django's clear() is FLUSHDB, which also threw away every chart drawing)."""
+    from wsis.apps.warehouse.domain.embargo import clear_page_caches
+    from wsis.site import settings as site_settings
+
+    monkeypatch.setattr(site_settings, "WSIS_REDIS_URL", redis_url)
+    settings.CACHES = {name: site_settings._cache(name, 10) for name in ("default", "pages", "charts")}
+    for name in ("default", "pages", "charts"):
+        caches[name].clear()
+        # More keys than one round trip of clear() deletes.
+        caches[name].set_many({f"{name}-{n}": n for n in range(2500)})
+    caches["charts"].set("drawing[1]*", b"<svg/>")  # glob characters in a key are just characters
+
+    clear_page_caches()
+
+    for name in ("default", "pages"):
+        assert caches[name].get_many([f"{name}-{n}" for n in range(2500)]) == {}, f"{name} is cleared"
+    drawings = caches["charts"].get_many([f"charts-{n}" for n in range(2500)])
+    assert len(drawings) == 2500 and caches["charts"].get("drawing[1]*") == b"<svg/>", "the charts stay"
+
+
 def test_process_copies_are_bounded_and_the_least_recently_used_goes_first(redis_url) -> None:
     import redis
 

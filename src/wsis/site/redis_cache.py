@@ -5,12 +5,14 @@ Django's client builds a new ``redis.Redis`` around its (shared) connection pool
 With redis-py 5 and later that constructor fills a table of about 165 response callbacks each time, a
 fifth of the cost of serving a cached page or API read (bench/site). A ``redis.Redis`` is safe to share
 between threads - it takes a connection from the pool for each command - and its pool notices a fork, so
-one per pool and process gives the same behaviour for less. Everything else (serialisation, pools,
-reads from replicas) stays Django's.
+one per pool and process gives the same behaviour for less. ``clear()`` deletes this cache's keys only
+(Django's empties the whole Redis database, which the three caches share). Everything else
+(serialisation, pools, reads from replicas) stays Django's.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -45,9 +47,32 @@ class ReusedClient(RedisCacheClient):
 class ReusedClientRedisCache(RedisCache):
     """Settings' ``BACKEND`` for Redis: ``wsis.site.redis_cache.ReusedClientRedisCache``."""
 
+    #: Keys deleted per round trip by ``clear()``.
+    CLEAR_BATCH = 1000
+
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusedClient
+
+    def clear(self) -> bool:
+        """Delete this cache's keys, and only those.
+
+        Django's ``clear()`` is FLUSHDB: the settings keep the three caches in one Redis database, apart by
+        their ``KEY_PREFIX``, so clearing the pages (an embargo lifted) also emptied the default cache and
+        with it the public comments' rate-limit counts. Keys are found with SCAN (which never blocks the
+        server as KEYS does) and removed with UNLINK (freed in the background). Without a prefix every key
+        of the database is this cache's, as in Django."""
+        client = self._cache.get_client(write=True)
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*" if self.key_prefix else "*"
+        batch: list[bytes] = []
+        for key in client.scan_iter(match=pattern, count=self.CLEAR_BATCH):
+            batch.append(key)
+            if len(batch) >= self.CLEAR_BATCH:
+                client.unlink(*batch)
+                batch.clear()
+        if batch:
+            client.unlink(*batch)
+        return True
 
 
 class ProcessCopyRedisCache(ReusedClientRedisCache):
