@@ -58,8 +58,8 @@ class ReusedClientRedisCache(RedisCache):
         """Delete this cache's keys, and only those.
 
         Django's ``clear()`` is FLUSHDB: the settings keep the three caches in one Redis database, apart by
-        their ``KEY_PREFIX``, so clearing the pages (an embargo lifted) also emptied the default cache and
-        with it the public comments' rate-limit counts. Keys are found with SCAN (which never blocks the
+        their ``KEY_PREFIX``, so clearing the pages (an embargo lifted) also threw away every chart drawing.
+        Keys are found with SCAN (which never blocks the
         server as KEYS does) and removed with UNLINK (freed in the background). Without a prefix every key
         of the database is this cache's, as in Django."""
         client = self._cache.get_client(write=True)
